@@ -1,0 +1,228 @@
+"""Typed value objects passed between the stages of a build.
+
+Reading gives ``SourceText`` → cleaning gives ``CleanText`` → splitting gives ``Document``
+(organizations, posts and duties as written) → relating gives ``OrgModel`` (roles, themes,
+edges) → emitting gives RDF. Every object keeps the line numbers it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """One input file, decoded, split into lines (line 1 is ``lines[0]``)."""
+
+    path: Path
+    slug: str
+    sha256: str
+    encoding: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Repair:
+    """A change made to damaged source text, reported in the build report."""
+
+    line: int
+    column: int
+    before: str
+    after: str
+    how: str
+
+
+@dataclass(frozen=True)
+class CleanLine:
+    number: int
+    raw: str
+    text: str
+    noise: str | None = None
+
+
+@dataclass(frozen=True)
+class CleanText:
+    source: SourceText
+    lines: tuple[CleanLine, ...]
+    repairs: tuple[Repair, ...]
+    glosses_removed: int
+
+
+@dataclass(frozen=True)
+class LineUse:
+    """What one source line became, or why it was not used."""
+
+    line: int
+    kind: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class DutyText:
+    ordinal: int
+    number: str
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class PostText:
+    index: int
+    name: str | None
+    heading: str
+    line: int
+    duties: tuple[DutyText, ...]
+    summary: str | None = None
+    summary_line: int | None = None
+    department: str | None = None
+
+
+@dataclass(frozen=True)
+class OrganizationText:
+    index: int
+    heading: str
+    line: int
+    posts: tuple[PostText, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source split into organizations, posts and duties, with every line accounted for."""
+
+    source: SourceText
+    organizations: tuple[OrganizationText, ...]
+    uses: tuple[LineUse, ...]
+    repairs: tuple[Repair, ...]
+    warnings: tuple[str, ...]
+
+
+# --- knowledge pack -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Department:
+    key: str
+    iri: str
+    zh: str
+    en: str
+    words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Role:
+    key: str
+    iri: str
+    zh: str
+    en: str
+    rank: int
+    department: str
+    aliases: tuple[str, ...] = ()
+    known: bool = True
+
+
+@dataclass(frozen=True)
+class Theme:
+    key: str
+    iri: str
+    zh: str
+    en: str
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Pack:
+    """Domain knowledge read from a pack file: departments, roles and themes."""
+
+    path: Path
+    departments: tuple[Department, ...]
+    roles: tuple[Role, ...]
+    themes: tuple[Theme, ...]
+    rank_words: tuple[tuple[str, int], ...]
+    default_department: str
+
+
+# --- related model --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Duty:
+    id: str
+    post_id: str
+    ordinal: int
+    number: str
+    original: str
+    label: str
+    line: int
+    themes: tuple[str, ...] = ()
+    boilerplate: bool = False
+
+
+@dataclass(frozen=True)
+class Post:
+    id: str
+    source: str
+    org_id: str
+    index: int
+    name_written: str
+    label: str
+    role: str
+    department: str
+    line: int
+    duties: tuple[Duty, ...]
+    name_inferred: bool = False
+    summary: str | None = None
+    summary_line: int | None = None
+
+
+@dataclass(frozen=True)
+class Organization:
+    id: str
+    source: str
+    index: int
+    heading: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ReportingLine:
+    """Evidence that ``subordinate`` reports to ``superior`` (post ids or ``role:KEY``)."""
+
+    id: str
+    subordinate: str
+    superior: str
+    evidence: str
+    cue: str
+    basis: str
+
+
+@dataclass(frozen=True)
+class Overlap:
+    id: str
+    duty_a: str
+    duty_b: str
+    score: float
+    themes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Cluster:
+    id: str
+    members: tuple[str, ...]
+    label: str
+
+
+@dataclass(frozen=True)
+class OrgModel:
+    """Everything the graph is made from."""
+
+    sources: tuple[SourceText, ...]
+    organizations: tuple[Organization, ...]
+    posts: tuple[Post, ...]
+    roles: tuple[Role, ...]
+    departments: tuple[Department, ...]
+    themes: tuple[Theme, ...]
+    reporting: tuple[ReportingLine, ...]
+    overlaps: tuple[Overlap, ...]
+    clusters: tuple[Cluster, ...]
+    warnings: tuple[str, ...] = field(default=())
