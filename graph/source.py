@@ -52,7 +52,7 @@ def read_source(path: Path, *, max_bytes: int = MAX_BYTES) -> SourceText:
         raise SourceError(f"{path}: the file is empty")
     if size > max_bytes:
         raise SourceError(
-            f"{path}: the file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
+            f"{path}: the file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit "
             "for one document; split it or raise --max-size"
         )
     data = path.read_bytes()

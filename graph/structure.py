@@ -237,7 +237,7 @@ def _read_post(draft: _PostDraft, uses: list[LineUse], warnings: list[str], file
         name=draft.name,
         heading=draft.heading,
         line=draft.line,
-        duties=tuple(DutyText(i, n, t.strip(), ln) for i, (n, t, ln) in enumerate(duties, start=1)),
+        duties=tuple(DutyText(i, n, _tidy(t), ln) for i, (n, t, ln) in enumerate(duties, start=1)),
         summary="".join(summary) or None,
         summary_line=summary_line,
         department=draft.department,

@@ -1,0 +1,25 @@
+# The two commands of the README: `make run` and `make test`. Both create .venv when needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint bench clean
+
+$(BIN)/rolegraph: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+run: $(BIN)/rolegraph
+	$(BIN)/python build.py
+
+test: $(BIN)/rolegraph
+	$(BIN)/ruff check graph tests build.py bench
+	$(BIN)/python -m pytest
+
+bench: $(BIN)/rolegraph
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf out $(VENV) .pytest_cache .ruff_cache

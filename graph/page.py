@@ -1,0 +1,143 @@
+"""Render the interactive org-graph page: pyvis builds the network, our template the tool around it.
+
+The page opens from disk with no network: vis-network's script and style are inlined from the
+pyvis package, and every text from the sources travels as JSON and reaches the page as text.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pyvis
+from pyvis.network import Network
+
+from graph.model import OrgModel
+from graph.paths import TEMPLATES_DIR
+from graph.relate import summary_id
+
+VIS_DIR = Path(pyvis.__file__).resolve().parent / "lib" / "vis-9.1.2"
+PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac")
+SHARED_COLOUR = "#d4a017"
+
+
+def render_page(model: OrgModel) -> str:
+    """The whole HTML page as a string."""
+    data = page_data(model)
+    net = _network(model, data)
+    nodes, edges, *_ = net.get_network_data()
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
+    template = env.get_template("org-graph.html")
+    payload = {"nodes": nodes, "edges": edges, **data}
+    return template.render(
+        title="rolegraph · 岗位图谱",
+        vis_js=jinja2.utils.markupsafe.Markup(_script_safe((VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8"))),
+        vis_css=jinja2.utils.markupsafe.Markup((VIS_DIR / "vis-network.css").read_text(encoding="utf-8")),
+        data_json=jinja2.utils.markupsafe.Markup(to_script_json(payload)),
+    )
+
+
+def to_script_json(value: Any) -> str:
+    """JSON that is safe inside a <script> element: no '<', '>' or '&' left unescaped."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return text
+
+
+def _script_safe(js: str) -> str:
+    return js.replace("</script", "<\\/script")
+
+
+def page_data(model: OrgModel) -> dict[str, Any]:
+    """What the side panel, filters and matrix show, keyed by role."""
+    roles = {r.key: r for r in model.roles}
+    depts = {d.key: d for d in model.departments}
+    themes = {t.key: t for t in model.themes}
+    orgs = {o.id: o for o in model.organizations}
+    posts = {p.id: p for p in model.posts}
+    duty_text = {d.id: (d.label, d.line, p) for p in model.posts for d in p.duties}
+    duty_text.update({summary_id(p): (p.summary or "", p.summary_line or p.line, p) for p in model.posts if p.summary})
+    role_posts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    matrix: dict[str, Counter[str]] = defaultdict(Counter)
+    for post in model.posts:
+        role_posts[post.role].append({
+            "id": post.id, "label": post.label, "written": post.name_written, "line": post.line,
+            "org": orgs[post.org_id].heading, "inferred": post.name_inferred,
+            "duties": [{"n": d.ordinal, "line": d.line, "text": d.label, "themes": [themes[t].zh for t in d.themes],
+                        "boilerplate": d.boilerplate} for d in post.duties],
+        })
+        for duty in post.duties:
+            matrix[post.role].update(duty.themes)
+    ups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    downs: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for line in model.reporting:
+        sub = posts[line.subordinate].role if line.subordinate in posts else line.subordinate[5:]
+        sup = posts[line.superior].role if line.superior in posts else line.superior[5:]
+        text, where, post = duty_text.get(line.evidence, ("", 0, None))
+        entry = {"basis": line.basis, "cue": line.cue, "text": text, "line": where, "org": orgs[post.org_id].heading if post else ""}
+        ups[sub].append({"role": sup, **entry})
+        downs[sup].append({"role": sub, **entry})
+    shared: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for o in model.overlaps:
+        (ta, la, pa), (tb, lb, pb) = duty_text[o.duty_a], duty_text[o.duty_b]
+        shared[pa.role].append({"role": pb.role, "score": o.score, "mine": ta, "mineLine": la, "theirs": tb, "theirsLine": lb})
+        shared[pb.role].append({"role": pa.role, "score": o.score, "mine": tb, "mineLine": lb, "theirs": ta, "theirsLine": la})
+    used = sorted({p.role for p in model.posts} | set(ups) | set(downs))
+    return {
+        "roles": {
+            key: {
+                "zh": roles[key].zh, "en": roles[key].en, "aliases": list(roles[key].aliases) + sorted({p["written"] for p in role_posts[key] if not p["inferred"]}),
+                "dept": roles[key].department, "rank": roles[key].rank, "posts": role_posts[key],
+                "themes": dict(sorted(matrix[key].items())), "superiors": ups[key], "subordinates": downs[key],
+                "shared": shared[key],
+            }
+            for key in used
+        },
+        "departments": {d.key: {"zh": d.zh, "en": d.en, "colour": _colour(model, d.key)} for d in depts.values()},
+        "themes": {t.key: {"zh": t.zh, "en": t.en} for t in model.themes},
+    }
+
+
+def _colour(model: OrgModel, dept: str) -> str:
+    keys = [d.key for d in model.departments]
+    return PALETTE[keys.index(dept) % len(PALETTE)]
+
+
+def _network(model: OrgModel, data: dict[str, Any]) -> Network:
+    net = Network(directed=True, cdn_resources="in_line")
+    for key, role in data["roles"].items():
+        duties = sum(len(p["duties"]) for p in role["posts"])
+        net.add_node(f"role:{key}", label=role["zh"], shape="dot", size=8 + 4 * math.sqrt(duties),
+                     color=data["departments"][role["dept"]]["colour"], kind="role", key=key, dept=role["dept"],
+                     labelZh=role["zh"], labelEn=role["en"], level=role["rank"], duties=duties)
+    for key, dept in data["departments"].items():
+        net.add_node(f"dept:{key}", label=dept["zh"], shape="box", color=dept["colour"], kind="department", key=key,
+                     dept=key, labelZh=dept["zh"], labelEn=dept["en"], hidden=True, level=0)
+    for key, theme in data["themes"].items():
+        net.add_node(f"theme:{key}", label=theme["zh"], shape="diamond", color="#888888", kind="theme", key=key,
+                     labelZh=theme["zh"], labelEn=theme["en"], hidden=True, level=8)
+    for key, role in data["roles"].items():
+        net.add_edge(f"role:{key}", f"dept:{role['dept']}", kind="department", hidden=True, color="#cccccc", arrows="")
+        for theme in role["themes"]:
+            net.add_edge(f"role:{key}", f"theme:{theme}", kind="theme", hidden=True, color="#dddddd", arrows="", theme=theme)
+    reports: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for key, role in data["roles"].items():
+        for up in role["superiors"]:
+            if up["role"] != key:
+                reports[(key, up["role"])].add(up["basis"])
+    for (sub, sup), bases in sorted(reports.items()):
+        net.add_edge(f"role:{sub}", f"role:{sup}", kind="reports", arrows="to", dashes="explicit" not in bases,
+                     color="#333333", basis="explicit" if "explicit" in bases else "inferred", width=2)
+    best: dict[tuple[str, str], float] = {}
+    for key, role in data["roles"].items():
+        for item in role["shared"]:
+            if key < item["role"]:
+                best[(key, item["role"])] = max(best.get((key, item["role"]), 0), item["score"])
+    for (a, b), score in sorted(best.items()):
+        net.add_edge(f"role:{a}", f"role:{b}", kind="shared", arrows="", color=SHARED_COLOUR, width=1 + 6 * (score - 0.5), score=score)
+    return net

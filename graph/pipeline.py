@@ -1,0 +1,130 @@
+"""A whole build: read every source, relate, emit, render, and write out/ atomically."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph.clean import clean_source, load_corrections
+from graph.emit import emit_graph, load_ontology
+from graph.errors import RolegraphError
+from graph.model import OrgModel
+from graph.overlaps import DEFAULT_THRESHOLD
+from graph.pack import load_pack
+from graph.page import render_page
+from graph.paths import DEFAULT_CORPUS, DEFAULT_CORRECTIONS, DEFAULT_PACK
+from graph.relate import relate
+from graph.report import build_report, overlaps_csv
+from graph.serialize import write_graph
+from graph.source import MAX_BYTES, collect_sources, read_source
+from graph.structure import split_document
+
+log = logging.getLogger(__name__)
+OUTPUT_FILES = ("org.ttl", "org.jsonld", "org-graph.html", "overlaps.csv", "build-report.json")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    sources: tuple[Path, ...] = (DEFAULT_CORPUS,)
+    out: Path = Path("out")
+    pack: Path = DEFAULT_PACK
+    corrections: Path | None = DEFAULT_CORRECTIONS
+    threshold: float = DEFAULT_THRESHOLD
+    max_bytes: int = MAX_BYTES
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    files: tuple[Path, ...]
+    report: dict[str, Any]
+    model: OrgModel
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def build(options: BuildOptions, *, progress: Callable[[str], None] = lambda _: None) -> BuildResult:
+    """Run every stage; nothing is written to ``options.out`` unless all of them succeed."""
+    if not 0 < options.threshold <= 1:
+        raise RolegraphError(f"threshold {options.threshold} is not in (0, 1]")
+    timings: dict[str, float] = {}
+    clock = _Clock(timings, progress)
+    with clock("read"):
+        paths = collect_sources(options.sources)
+        texts = [read_source(p, max_bytes=options.max_bytes) for p in paths]
+        _check_unique_slugs(texts)
+        pack = load_pack(options.pack)
+        corrections = load_corrections(options.corrections)
+    with clock("clean"):
+        name = options.corrections.name if options.corrections else ""
+        cleaned = [clean_source(t, corrections=corrections, corrections_name=name) for t in texts]
+    with clock("split"):
+        documents = [split_document(c) for c in cleaned]
+    with clock("relate"):
+        model = relate(documents, pack, threshold=options.threshold)
+    with clock("emit"):
+        kg = emit_graph(model, ontology=load_ontology())
+    with clock("render"):
+        page = render_page(model)
+    report = build_report(cleaned, documents, model, len(kg))
+    with clock("write"):
+        files = _write_atomically(options.out, kg, page, overlaps_csv(model), report)
+    return BuildResult(options.out, files, report, model, timings)
+
+
+def _check_unique_slugs(texts: Sequence[Any]) -> None:
+    seen: dict[str, Path] = {}
+    for text in texts:
+        if text.slug in seen:
+            raise RolegraphError(f"{text.path} and {seen[text.slug]} have the same name; rename one")
+        seen[text.slug] = text.path
+
+
+def _write_atomically(out: Path, kg: Any, page: str, overlaps: str, report: dict[str, Any]) -> tuple[Path, ...]:
+    if out.exists() and not out.is_dir():
+        raise RolegraphError(f"{out}: exists and is not a folder")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        write_graph(kg, staging / "org.ttl", "turtle")
+        write_graph(kg, staging / "org.jsonld", "json-ld")
+        (staging / "org-graph.html").write_text(page, encoding="utf-8")
+        # UTF-8 with BOM so that spreadsheet programs show the Chinese text right
+        (staging / "overlaps.csv").write_text(overlaps, encoding="utf-8-sig")
+        report = {**report, "outputs": list(OUTPUT_FILES)}
+        (staging / "build-report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        os.chmod(staging, 0o755)
+        old = None
+        if out.exists():
+            old = out.parent / f".{out.name}.old-{os.getpid()}"
+            out.rename(old)
+        staging.rename(out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return tuple(out / name for name in OUTPUT_FILES)
+
+
+class _Clock:
+    def __init__(self, timings: dict[str, float], progress: Callable[[str], None]) -> None:
+        self.timings, self.progress = timings, progress
+
+    def __call__(self, stage: str) -> _Clock:
+        self.stage = stage
+        return self
+
+    def __enter__(self) -> None:
+        self.progress(self.stage)
+        self.start = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        self.timings[self.stage] = time.perf_counter() - self.start

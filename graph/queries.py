@@ -1,0 +1,124 @@
+"""Bundled SPARQL queries: find them, read their headers, bind values, run, format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.query import Result
+
+from graph.errors import QueryError
+from graph.paths import QUERIES_DIR
+
+FORMATS = ("table", "csv", "tsv", "json")
+_UPDATE = re.compile(r"^\s*(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b", re.IGNORECASE | re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class StoredQuery:
+    name: str
+    path: Path
+    description: str
+    text: str
+
+
+def bundled_queries(folder: Path = QUERIES_DIR) -> list[StoredQuery]:
+    return [load_query(path) for path in sorted(folder.glob("*.rq"))]
+
+
+def load_query(path: Path) -> StoredQuery:
+    text = path.read_text(encoding="utf-8")
+    header = [line[1:].strip() for line in text.splitlines() if line.startswith("#")]
+    return StoredQuery(path.stem, path, header[0] if header else "", text)
+
+
+def find_query(name_or_file: str, folder: Path = QUERIES_DIR) -> StoredQuery:
+    """A bundled query by name (``reporting-chain``) or a .rq file by path."""
+    path = Path(name_or_file)
+    if path.suffix == ".rq" and path.is_file():
+        return load_query(path)
+    bundled = folder / f"{name_or_file.removesuffix('.rq')}.rq"
+    if bundled.is_file():
+        return load_query(bundled)
+    names = ", ".join(q.name for q in bundled_queries(folder))
+    raise QueryError(f"no query '{name_or_file}': give a .rq file or one of: {names}")
+
+
+def parse_bindings(pairs: tuple[str, ...]) -> dict[str, URIRef | Literal]:
+    """``VAR=VALUE`` pairs: ``<…>`` is an IRI, anything else a plain literal."""
+    bindings: dict[str, URIRef | Literal] = {}
+    for pair in pairs:
+        var, sep, value = pair.partition("=")
+        var = var.strip().lstrip("?$")
+        if not sep or not var.isidentifier():
+            raise QueryError(f"--bind '{pair}': expected VAR=VALUE")
+        bindings[var] = URIRef(value[1:-1]) if value.startswith("<") and value.endswith(">") else Literal(value)
+    return bindings
+
+
+def is_update(text: str) -> bool:
+    stripped = re.sub(r"#[^\n]*", "", text)
+    stripped = re.sub(r"^\s*(?:PREFIX|BASE)\s+[^\n]*", "", stripped, flags=re.IGNORECASE | re.MULTILINE)
+    return bool(_UPDATE.search(stripped))
+
+
+def run_query(kg: Graph, text: str, bindings: dict[str, URIRef | Literal] | None = None) -> tuple[list[str], list[list[str]]]:
+    """Run a SELECT (or ASK) query; return column names and rows of strings."""
+    if is_update(text):
+        raise QueryError("this is an update query; rolegraph query only reads")
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        prepared = prepareQuery(text)
+    except Exception as e:
+        raise QueryError(f"SPARQL syntax error: {_position(e)}") from None
+    try:
+        result: Result = kg.query(prepared, initBindings=bindings or {})
+    except Exception as e:
+        raise QueryError(f"query failed: {e}") from None
+    if result.type == "ASK":
+        return ["ask"], [[str(bool(result.askAnswer)).lower()]]
+    columns = [str(v) for v in (result.vars or [])]
+    rows = [["" if value is None else str(value) for value in row] for row in result]  # type: ignore[union-attr]
+    return columns, rows
+
+
+def _position(error: Exception) -> str:
+    text = str(error)
+    line, col = getattr(error, "lineno", None), getattr(error, "col", None)
+    if line is None:
+        match = re.search(r"line:(\d+), col:(\d+)", text)
+        if match:
+            return f"line {match.group(1)}, column {match.group(2)}: {text.splitlines()[0]}"
+        return text.splitlines()[0] if text else type(error).__name__
+    return f"line {line}, column {col}: {text.splitlines()[0]}"
+
+
+def format_rows(columns: list[str], rows: list[list[str]], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps([dict(zip(columns, row, strict=True)) for row in rows], ensure_ascii=False, indent=2) + "\n"
+    if fmt in {"csv", "tsv"}:
+        buffer = io.StringIO()
+        csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n").writerows([columns, *rows])
+        return buffer.getvalue()
+    widths = [max([_width(c)] + [_width(r[i]) for r in rows]) for i, c in enumerate(columns)]
+    lines = [_pad_row(columns, widths), "  ".join("-" * w for w in widths)]
+    lines += [_pad_row(row, widths) for row in rows]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns in a terminal."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad_row(row: list[str], widths: list[int]) -> str:
+    return "  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=True)).rstrip()

@@ -1,0 +1,79 @@
+"""The build report: counts, every line's use, repairs, warnings; and the overlaps table."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from graph import __version__
+from graph.model import CleanText, Document, OrgModel
+
+
+def build_report(cleaned: Sequence[CleanText], documents: Sequence[Document], model: OrgModel, triples: int) -> dict[str, Any]:
+    """Everything a reader needs to trust the build, as a JSON-ready dict."""
+    lines = [
+        {"file": doc.source.path.name, "line": use.line, "kind": use.kind, "detail": use.detail}
+        for doc in documents
+        for use in doc.uses
+    ]
+    kinds = Counter(entry["kind"] for entry in lines)
+    return {
+        "rolegraph": __version__,
+        "sources": [
+            {"file": c.source.path.name, "sha256": c.source.sha256, "encoding": c.source.encoding,
+             "lines": len(c.source.lines), "pinyin_glosses_removed": c.glosses_removed}
+            for c in cleaned
+        ],
+        "counts": {
+            "organizations": len(model.organizations),
+            "posts": len(model.posts),
+            "duties": sum(len(p.duties) for p in model.posts),
+            "boilerplate_duties": sum(d.boilerplate for p in model.posts for d in p.duties),
+            "roles": len(model.roles),
+            "departments": len(model.departments),
+            "themes": len(model.themes),
+            "reporting_lines": dict(sorted(Counter(r.basis for r in model.reporting).items())),
+            "overlaps": len(model.overlaps),
+            "clusters": len(model.clusters),
+            "triples": triples,
+            "lines": dict(sorted(kinds.items())),
+            "repairs": sum(len(c.repairs) for c in cleaned),
+        },
+        "repairs": [
+            {"file": c.source.path.name, "line": r.line, "column": r.column, "before": r.before, "after": r.after, "how": r.how}
+            for c in cleaned
+            for r in c.repairs
+        ],
+        "unused_lines": [entry for entry in lines if entry["kind"] in {"unused", "noise", "empty"}],
+        "warnings": [w for doc in documents for w in doc.warnings],
+        "unresolved_mentions": list(model.warnings),
+        "lines": lines,
+    }
+
+
+OVERLAP_COLUMNS = (
+    "overlap", "score", "shared_themes",
+    "post_a", "post_a_label", "role_a", "organization_a", "duty_a", "duty_a_line", "duty_a_text",
+    "post_b", "post_b_label", "role_b", "organization_b", "duty_b", "duty_b_line", "duty_b_text",
+)
+
+
+def overlaps_csv(model: OrgModel) -> str:
+    """One row per DutyOverlap: both posts, both duty texts, score, shared themes."""
+    owner = {d.id: p for p in model.posts for d in p.duties}
+    duty = {d.id: d for p in model.posts for d in p.duties}
+    roles = {r.key: r for r in model.roles}
+    themes = {t.key: t for t in model.themes}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(OVERLAP_COLUMNS)
+    for o in model.overlaps:
+        row: list[object] = [o.id, f"{o.score:.2f}", ";".join(themes[t].zh for t in o.themes)]
+        for duty_id in (o.duty_a, o.duty_b):
+            post, d = owner[duty_id], duty[duty_id]
+            row += [post.id, post.label, roles[post.role].zh, post.org_id, d.id, d.line, d.label]
+        writer.writerow(row)
+    return buffer.getvalue()

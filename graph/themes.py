@@ -1,0 +1,36 @@
+"""Tag duties with themes, and spot catch-all (boilerplate) duties."""
+
+from __future__ import annotations
+
+import re
+
+from graph.model import Theme
+from graph.pack import RoleBook
+
+# 完成领导交办的其他任务, 完成部门负责人交办的相关工作, 各级领导分配的其它任务 …
+BOILERPLATE = re.compile(
+    r"^(?:完成|做好|执行|负责)?(?:上级|各级|部门|公司|本部门|总经理)?(?:领导|负责人|主管|经理)?"
+    r"(?:临时)?(?:交办|交给|交代|安排|分配|布置|下达)的?(?:其他|其它|相关|临时性?)?(?:的)?"
+    r"(?:专项|临时性?)?(?:工作|任务|事项|事务)[。.;；]?$"
+)
+BOILERPLATE_LOOSE = re.compile(r"(?:领导|负责人|上级).{0,4}(?:交办|交给|交代|安排|分配).{0,8}(?:工作|任务)[。.;；]?$")
+
+
+def is_boilerplate(label: str) -> bool:
+    """A catch-all duty: short, and only says 'do what the superior assigns'."""
+    text = label.replace(" ", "")
+    return bool(BOILERPLATE.match(text)) or (len(text) <= 20 and bool(BOILERPLATE_LOOSE.search(text)))
+
+
+def mask_roles(label: str, book: RoleBook) -> str:
+    """Blank out role names, so that 监督指导索赔员的工作 is not read as claims work."""
+    for name in book.names_longest_first:
+        if name in label:
+            label = label.replace(name, "□" * len(name))
+    return label
+
+
+def tag_themes(label: str, themes: tuple[Theme, ...], book: RoleBook) -> tuple[str, ...]:
+    """Keys of the themes whose prefLabel or any match term occurs in the duty."""
+    text = mask_roles(label.replace(" ", ""), book)
+    return tuple(t.key for t in themes if any(term in text for term in (t.zh, *t.terms)))

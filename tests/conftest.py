@@ -1,0 +1,48 @@
+"""Shared fixtures: one build of the bundled corpus per test session, and small documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from graph.clean import clean_source, load_corrections
+from graph.model import Document
+from graph.paths import DEFAULT_CORPUS, DEFAULT_CORRECTIONS
+from graph.pipeline import BuildOptions, BuildResult, build
+from graph.source import read_source
+from graph.structure import split_document
+
+CORPUS = DEFAULT_CORPUS
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    out = tmp_path_factory.mktemp("build") / "out"
+    return build(BuildOptions(out=out))
+
+
+@pytest.fixture(scope="session")
+def kg(built: BuildResult) -> Graph:
+    graph = Graph()
+    graph.parse(built.out / "org.ttl", format="turtle")
+    return graph
+
+
+@pytest.fixture(scope="session")
+def corpus_doc() -> Document:
+    return split_document(clean_source(read_source(CORPUS), corrections=load_corrections(DEFAULT_CORRECTIONS),
+                                       corrections_name="corrections.tsv"))
+
+
+def read_text(tmp_path: Path, text: str, name: str = "doc.txt", encoding: str = "utf-8") -> Document:
+    """Split a small document written for a test."""
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return split_document(clean_source(read_source(path)))
+
+
+def post_summary(doc: Document) -> list[tuple[str | None, int]]:
+    """(name, number of duties) of every post, in order."""
+    return [(p.name, len(p.duties)) for org in doc.organizations for p in org.posts]

@@ -1,0 +1,81 @@
+"""What a build writes: the five files of the contract, with the content the contract asks for."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from graph.namespace import ORG, RG
+from graph.paths import ROOT
+from graph.pipeline import OUTPUT_FILES, BuildResult
+from graph.script import to_simplified
+
+
+def test_output_files(built: BuildResult) -> None:
+    assert sorted(p.name for p in built.out.iterdir()) == sorted(OUTPUT_FILES)
+
+
+def test_graph_holds_the_ontology_and_the_corpus(kg: Graph) -> None:
+    assert (URIRef("https://w3id.org/rolegraph/ontology"), RDF.type, OWL.Ontology) in kg
+    assert (RG.Post, RDFS.subClassOf, ORG.Post) in kg
+    assert len(set(kg.subjects(RDF.type, RG.Organization))) == 5
+    assert len(set(kg.subjects(RDF.type, RG.Post))) == 54
+    assert len(set(kg.subjects(RDF.type, RG.Duty))) == 466
+    source = next(kg.subjects(RDF.type, RG.SourceDocument))
+    assert int(kg.value(source, RG.lineCount)) == 570
+
+
+def test_posts_carry_what_the_contract_asks(kg: Graph) -> None:
+    for post in kg.subjects(RDF.type, RG.Post):
+        for prop in (RDFS.label, RG.nameAsWritten, ORG.role, ORG.postIn, RG.inDepartment, RG.sourceLine, RG.hasDuty):
+            assert kg.value(post, prop) is not None, (post, prop)
+    ordinals = sorted(int(kg.value(d, RG.ordinal)) for d in kg.objects(URIRef("https://w3id.org/rolegraph/id/post/4s-dealership-roles/4/9"), RG.hasDuty))
+    assert ordinals == list(range(1, 13))  # 主辦會計: twelve duties
+
+
+def test_zh_hans_literals_are_simplified_and_originals_kept(kg: Graph) -> None:
+    zh_hans = [o for o in kg.objects() if isinstance(o, Literal) and o.language == "zh-Hans"]
+    assert zh_hans and all(to_simplified(str(o)) == str(o) for o in zh_hans)
+    written = {str(o) for o in kg.objects(None, RG.nameAsWritten)}
+    assert "總經理" in written and "售后服務經理" in written
+    assert any(o.language == "zh-Hant" for o in kg.objects(None, RG.originalText))
+
+
+def test_theme_scheme_has_the_contract_themes(kg: Graph) -> None:
+    labels = {str(o) for t in kg.subjects(SKOS.inScheme, RG.DutyThemes) for o in kg.objects(t, SKOS.prefLabel) if o.language == "zh-Hans"}
+    assert {"6S", "索赔", "盘点", "客户投诉"} <= labels
+
+
+def test_overlaps_csv_rows_match_the_graph(built: BuildResult, kg: Graph) -> None:
+    with (built.out / "overlaps.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == len(set(kg.subjects(RDF.type, RG.DutyOverlap))) > 0
+    copied = [r for r in rows if {r["duty_a_line"], r["duty_b_line"]} == {"231", "262"}]
+    assert copied and copied[0]["duty_a_text"].startswith(("对客户满意度负责", "客户满意度负责"))
+    assert all(0 <= float(r["score"]) <= 1 for r in rows)
+
+
+def test_build_report_accounts_for_every_line(built: BuildResult) -> None:
+    report = json.loads((built.out / "build-report.json").read_text(encoding="utf-8"))
+    assert {e["line"] for e in report["lines"]} == set(range(1, 571))
+    assert report["counts"]["posts"] == 54 and report["counts"]["duties"] == 466
+    assert len(report["repairs"]) == 6 and {r["line"] for r in report["repairs"]} == {296, 341, 356, 361, 450, 491}
+    assert {e["line"]: e["kind"] for e in report["unused_lines"]}[494] == "unused"
+
+
+def test_same_input_same_bytes(tmp_path: Path) -> None:
+    """Two builds in fresh interpreters with different hash seeds write identical files."""
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"out{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(out), "-q"], check=True, env=env, cwd=tmp_path)
+        outs.append({name: (out / name).read_bytes() for name in OUTPUT_FILES})
+    assert outs[0] == outs[1]

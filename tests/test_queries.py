@@ -1,0 +1,95 @@
+"""Every bundled query on the built seed graph; expected rows worked out by reading the corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from graph.errors import QueryError
+from graph.queries import bundled_queries, find_query, parse_bindings, run_query
+from graph.paths import QUERIES_DIR
+
+
+def rows(kg: Graph, query_name: str, **binds: str) -> list[dict[str, str]]:
+    columns, found = run_query(kg, find_query(query_name).text, parse_bindings(tuple(f"{k}={v}" for k, v in binds.items())))
+    return [dict(zip(columns, row, strict=True)) for row in found]
+
+
+def test_every_bundled_query_has_a_header_and_order_by() -> None:
+    queries = bundled_queries()
+    assert len(queries) >= 6
+    for q in queries:
+        assert q.text.startswith("# ") and "Columns:" in q.text and "Bindings:" in q.text, q.name
+        assert "ORDER BY" in q.text, q.name
+
+
+def test_every_bundled_query_answers_with_rows(kg: Graph) -> None:
+    binds = {"reporting-chain": {"name": "主办会计"}, "role-clusters": {"name": "服务经理"}}
+    for q in bundled_queries():
+        assert rows(kg, q.name, **binds.get(q.name, {})), q.name
+
+
+def test_roles_by_department(kg: Graph) -> None:
+    found = {(r["department"], r["role"]): int(r["posts"]) for r in rows(kg, "roles-by-department")}
+    # 服务经理: 第一篇 服務經理, 第二篇 售后服務經理, 第四篇 and 第五篇 服務經理
+    assert found[("售后服务部", "服务经理")] == 4
+    # 服务顾问: 第一篇 業務接待, 第二、四、五篇 服務顧問
+    assert found[("售后服务部", "服务顾问")] == 4
+    # 索赔员: 第一、二篇 索賠員, 第四、五篇 三包索賠員
+    assert found[("售后服务部", "索赔员")] == 4
+    # 仓库管理员: 第二、四篇 倉庫管理員, 第五篇 庫房管理員
+    assert found[("配件部", "仓库管理员")] == 3
+    assert found[("财务部", "主办会计")] == 1 and found[("管理层", "总经理")] == 1
+
+
+def test_reporting_chain_up_to_the_top(kg: Graph) -> None:
+    # 出納 配合主辦會計工作 (L484); 主辦會計 直接對財務經理負責 (L463); 財務經理 names no superior
+    assert [(r["role"], r["superior"]) for r in rows(kg, "reporting-chain", name="出纳")] == [
+        ("出纳", "主办会计"), ("主办会计", "财务经理"), ("财务经理", ""),
+    ]
+    # 技術總監 協助服務經理 (L393); 服務經理 完成總經理交辦 (L511)
+    chain = rows(kg, "reporting-chain", name="Technical Director")
+    assert [r["role"] for r in chain][:2] == ["技术总监", "服务经理"] and chain[-1]["role"] == "总经理"
+
+
+def test_duties_by_theme_stocktaking(kg: Graph) -> None:
+    lines = {int(r["line"]) for r in rows(kg, "duties-by-theme") if r["theme"] == "盘点"}
+    # 盤點, 盤底 (typo, L468), 監盤, 帳、卡、物一致 and 三結合, 實物抽查, read line by line from the corpus
+    assert lines == {40, 130, 187, 271, 273, 275, 278, 431, 434, 437, 452, 466, 468, 481}
+
+
+def test_shared_duties_include_the_copied_ones(kg: Graph) -> None:
+    pairs = {(int(r["lineA"]), int(r["lineB"])) for r in rows(kg, "shared-duties")}
+    pairs |= {(b, a) for a, b in pairs}
+    assert (231, 262) in pairs  # 銷售顧問 4 and 服務顧問 8 in 第二篇: the same sentence
+    assert (27, 100) in pairs  # 站長 10 and 服務經理 13 in 第一篇: 公司各項制度在本部門的宣導
+    assert (157, 174) in pairs  # 索賠員 3 and 業務接待 5 in 第一篇: 按規範流程…索賠…事務
+
+
+def test_responsibility_matrix_claims(kg: Graph) -> None:
+    found = {(r["theme"], r["role"]): int(r["duties"]) for r in rows(kg, "responsibility-matrix")}
+    # 索賠員 posts: 第一篇 7 (L155-158,160,161,163), 第二篇 6 (L249-252,254,255),
+    # 第四篇 7 (L403,405-409,411), 第五篇 7 (L560-563,565,566,569)
+    assert found[("索赔", "索赔员")] == 27
+    assert found[("6S", "维修技师")] == 2  # L148 and L446 (三不落地, 6S); L287 is 维修组长's
+
+
+def test_posts_without_superior(kg: Graph) -> None:
+    found = {int(r["line"]): r["post"] for r in rows(kg, "posts-without-superior")}
+    assert found[2] == "总经理"
+    assert 462 not in found and 475 not in found and 392 not in found  # 主办会计, 出纳, 技术总监
+
+
+def test_update_queries_and_syntax_errors_are_refused(kg: Graph) -> None:
+    with pytest.raises(QueryError, match="update"):
+        run_query(kg, "PREFIX x: <urn:x#>\nINSERT DATA { x:a x:b x:c }")
+    with pytest.raises(QueryError, match="syntax error"):
+        run_query(kg, "SELECT ?x WHERE { ?x ?y }")
+    with pytest.raises(QueryError, match="no query 'nope'"):
+        find_query("nope")
+
+
+def test_query_folder_is_not_empty() -> None:
+    assert sorted(Path(QUERIES_DIR).glob("*.rq"))

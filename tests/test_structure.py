@@ -1,0 +1,108 @@
+"""Each heading and numbering form of the genre, on small documents written for the test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import post_summary, read_text
+
+
+@pytest.mark.parametrize(
+    ("heading", "name"),
+    [
+        ("出纳岗位职责", "出纳"),
+        ("出纳工作职责:", "出纳"),
+        ("出纳岗位职责要求:", "出纳"),
+        ("一、出纳岗位职责", "出纳"),
+        ("3.出纳岗位职责", "出纳"),
+        ("出納崗位職責", "出納"),
+    ],
+)
+def test_heading_forms(tmp_path: Path, heading: str, name: str) -> None:
+    doc = read_text(tmp_path, f"{heading}\n1、登记现金日记账。\n2、保管印章。\n")
+    assert post_summary(doc) == [(name, 2)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "一、登记日记账。\n二、保管印章。\n三、开具发票。",
+        "1、登记日记账。\n2、保管印章。\n3、开具发票。",
+        "1.登记日记账。\n2.保管印章。\n3.开具发票。",
+        "1..登记日记账。\n2..保管印章。\n3..开具发票。",
+        "1登记日记账。\n2保管印章。\n3开具发票。",
+        "1、登记日记账; 2、保管印章; 3、开具发票。",
+        "1.登记日记账;2.保管印章 3.开具发票。",
+        "1、登记日记账。\n2、保管\n印章。\n3、开具发票。",
+        "1、登记日记账。\n2、保管印章。\n 3 、 开具 发票。",
+    ],
+)
+def test_numbering_forms_give_three_duties(tmp_path: Path, body: str) -> None:
+    doc = read_text(tmp_path, "出纳岗位职责\n" + body + "\n")
+    duties = doc.organizations[0].posts[0].duties
+    assert [d.ordinal for d in duties] == [1, 2, 3]
+    assert duties[1].text.replace(" ", "") in {"保管印章", "保管印章。"}
+
+
+def test_missing_repeated_and_restyled_numbers(tmp_path: Path) -> None:
+    doc = read_text(tmp_path, "出纳岗位职责\n1、甲。\n2、乙。\n4、丁。\n4、戊。\n五、己。\n6、庚。\n")
+    assert [d.number for d in doc.organizations[0].posts[0].duties] == ["1", "2", "4", "4", "五", "6"]
+    text = " ".join(doc.warnings)
+    assert "number 3" in text and "repeated" in text and "another style" in text
+
+
+def test_a_missing_number_after_a_semicolon(tmp_path: Path) -> None:
+    doc = read_text(tmp_path, "出纳岗位职责\n1、甲工作; 2、乙工作;、丙工作;\n4、丁工作\n")
+    assert [d.text for d in doc.organizations[0].posts[0].duties] == ["甲工作", "乙工作", "丙工作", "丁工作"]
+
+
+def test_heading_glued_to_the_end_of_a_duty_line(tmp_path: Path) -> None:
+    doc = read_text(tmp_path, "会计岗位职责\n1.记账;2.其它任务.出纳岗位职责要求:\n1、登记日记账\n")
+    assert post_summary(doc) == [("会计", 2), ("出纳", 1)]
+
+
+def test_unnamed_positions_glued_to_their_first_duty(tmp_path: Path) -> None:
+    text = "第一篇:门店各岗位职责\n门店各岗位职责\n1、甲\n2、乙\n门店各岗位职责21、丙\n2、丁\n门店各岗位职责3\n1.戊\n"
+    doc = read_text(tmp_path, text)
+    assert post_summary(doc) == [(None, 2), (None, 2), (None, 1)]
+    assert doc.organizations[0].posts[1].duties[0].text == "丙"
+
+
+def test_bare_headings_summaries_and_subheadings(tmp_path: Path) -> None:
+    text = (
+        "岗位职责\n一、出纳岗位职责\n岗位描述:\n负责公司现金收付。\n日常工作职责:\n1、登记日记账\n2、保管印章\n"
+        "薪酬制度\n1、底薪加提成\n"
+    )
+    doc = read_text(tmp_path, text)
+    post = doc.organizations[0].posts[0]
+    assert (post.name, len(post.duties), post.summary) == ("出纳", 2, "负责公司现金收付。")
+    unused = {u.line: u.detail for u in doc.uses if u.kind == "unused"}
+    assert set(unused) == {1, 8, 9}
+    assert "薪酬制度" in unused[8]
+
+
+def test_preamble_sentence_before_numbered_duties(tmp_path: Path) -> None:
+    doc = read_text(tmp_path, "销售经理岗位职责\n在总经理的领导下,负责销售工作:\n1、制定计划\n2、带领团队\n")
+    post = doc.organizations[0].posts[0]
+    assert post.summary == "在总经理的领导下,负责销售工作:" and len(post.duties) == 2
+
+
+def test_wrapped_line_starting_with_a_parenthesis(tmp_path: Path) -> None:
+    doc = read_text(tmp_path, "客服经理岗位职责\n1、建立与内部客户\n(雇员,总经理)\n和外部客户的沟通机制;\n2、回访\n")
+    duties = doc.organizations[0].posts[0].duties
+    assert [d.text for d in duties] == ["建立与内部客户(雇员,总经理)和外部客户的沟通机制", "回访"]
+    assert [u.kind for u in doc.uses if u.line in (3, 4)] == ["duty-continuation", "duty-continuation"]
+
+
+def test_department_headings_set_the_department(tmp_path: Path) -> None:
+    doc = read_text(tmp_path, "一、销售部\n销售顾问岗位职责\n1、接待客户\n二、财务部\n出纳岗位职责\n1、记账\n")
+    assert [(p.name, p.department) for p in doc.organizations[0].posts] == [("销售顾问", "销售部"), ("出纳", "财务部")]
+
+
+def test_forum_noise_is_removed_and_counted(tmp_path: Path) -> None:
+    text = "出纳岗位职责\n1、记账\n2008-4-10 16:22 回復\n車市名片\n0位粉絲\n3樓\n221.218.150.* 17樓\n2、开票\n"
+    doc = read_text(tmp_path, text)
+    assert post_summary(doc) == [("出纳", 2)]
+    assert [u.line for u in doc.uses if u.kind == "noise"] == [3, 4, 5, 6, 7]
