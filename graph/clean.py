@@ -16,9 +16,7 @@ from graph.model import CleanLine, CleanText, Repair, SourceText
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
-_SYLLABLE = (
-    rf"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?[aeiouv{_TONED}]{{1,3}}(?:ng|n|r)?"
-)
+_SYLLABLE = rf"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?[aeiouv{_TONED}]{{1,3}}(?:ng|n|r)?"
 # A pinyin gloss glued after a character: 責(zé). Real parentheses such as (POCA) stay.
 GLOSS = re.compile(rf"(?<=[{CJK}])\(({_SYLLABLE})\)")
 # A broken gloss: '?' stands where a character and the opening parenthesis were.
@@ -62,9 +60,7 @@ def load_corrections(path: Path | None) -> tuple[Correction, ...]:
     return tuple(found)
 
 
-def clean_source(
-    source: SourceText, *, corrections: tuple[Correction, ...] = (), corrections_name: str = ""
-) -> CleanText:
+def clean_source(source: SourceText, *, corrections: tuple[Correction, ...] = (), corrections_name: str = "") -> CleanText:
     """Repair every line of a source and mark forum noise."""
     known = _char_counts(source.lines)
     lines: list[CleanLine] = []
@@ -118,9 +114,7 @@ def _apply_corrections(
     return text, repairs
 
 
-def repair_mojibake(
-    text: str, offsets: list[int], number: int, known: Counter[str]
-) -> tuple[str, list[Repair]]:
+def repair_mojibake(text: str, offsets: list[int], number: int, known: Counter[str]) -> tuple[str, list[Repair]]:
     """Find spans that start with a broken gloss, repair what the bytes allow, report each."""
     repairs: list[Repair] = []
     out: list[str] = []

@@ -27,14 +27,34 @@ def main() -> None:
 @main.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "out", type=click.Path(path_type=Path), default=Path("out"), show_default=True, help="Output folder.")
-@click.option("--pack", type=click.Path(path_type=Path), default=DEFAULT_PACK, show_default=True, help="Knowledge pack (roles, departments, themes).")
-@click.option("--corrections", type=click.Path(path_type=Path), default=DEFAULT_CORRECTIONS, show_default=True, help="Corrections file for damaged text.")
+@click.option(
+    "--pack",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_PACK,
+    show_default=True,
+    help="Knowledge pack (roles, departments, themes).",
+)
+@click.option(
+    "--corrections",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_CORRECTIONS,
+    show_default=True,
+    help="Corrections file for damaged text.",
+)
 @click.option("--no-corrections", is_flag=True, help="Repair damaged text from the bytes alone.")
 @click.option("--threshold", type=float, default=None, help="Similarity in (0,1] above which two duties say the same thing.")
 @click.option("--max-size", type=float, default=20.0, show_default=True, help="Largest input file, in MB.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def build(sources: tuple[Path, ...], out: Path, pack: Path, corrections: Path, no_corrections: bool,
-          threshold: float | None, max_size: float, quiet: bool) -> None:
+def build(
+    sources: tuple[Path, ...],
+    out: Path,
+    pack: Path,
+    corrections: Path,
+    no_corrections: bool,
+    threshold: float | None,
+    max_size: float,
+    quiet: bool,
+) -> None:
     """Build the graph, page, overlaps table and report from SOURCES (default: the bundled corpus).
 
     SOURCES are .txt/.md files (UTF-8, GB18030/GBK, Big5), .docx files or folders of them.
@@ -44,7 +64,9 @@ def build(sources: tuple[Path, ...], out: Path, pack: Path, corrections: Path, n
     from graph.pipeline import build as run_build
 
     options = BuildOptions(
-        sources=sources or (DEFAULT_CORPUS,), out=out, pack=pack,
+        sources=sources or (DEFAULT_CORPUS,),
+        out=out,
+        pack=pack,
         corrections=None if no_corrections else corrections,
         threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
         max_bytes=int(max_size * 1024 * 1024),
@@ -57,8 +79,10 @@ def build(sources: tuple[Path, ...], out: Path, pack: Path, corrections: Path, n
     if quiet:
         return
     counts = result.report["counts"]
-    click.echo(f"{counts['organizations']} organizations, {counts['posts']} posts, {counts['duties']} duties, "
-               f"{counts['roles']} roles, {counts['overlaps']} overlaps, {counts['triples']} triples")
+    click.echo(
+        f"{counts['organizations']} organizations, {counts['posts']} posts, {counts['duties']} duties, "
+        f"{counts['roles']} roles, {counts['overlaps']} overlaps, {counts['triples']} triples"
+    )
     for warning in result.report["warnings"][:10]:
         click.echo(f"warning: {warning}", err=True)
     if len(result.report["warnings"]) > 10:

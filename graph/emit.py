@@ -15,8 +15,17 @@ from graph.paths import ONTOLOGY_FILE
 from graph.relate import summary_id
 from graph.script import normalize, script_tag
 
-PREFIXES = {"rg": RG._NS, "rgd": RGD, "org": ORG, "skos": SKOS, "prov": PROV, "dcterms": DCTERMS,
-            "owl": OWL, "rdfs": RDFS, "xsd": XSD}
+PREFIXES = {
+    "rg": RG._NS,
+    "rgd": RGD,
+    "org": ORG,
+    "skos": SKOS,
+    "prov": PROV,
+    "dcterms": DCTERMS,
+    "owl": OWL,
+    "rdfs": RDFS,
+    "xsd": XSD,
+}
 
 
 def load_ontology(path: Path = ONTOLOGY_FILE) -> Graph:

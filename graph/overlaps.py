@@ -65,9 +65,7 @@ def similar_pairs(duties: Sequence[Duty], *, threshold: float) -> list[tuple[int
     return sorted(pairs)
 
 
-def find_overlaps(
-    posts: Sequence[Post], *, threshold: float = DEFAULT_THRESHOLD
-) -> tuple[list[Overlap], list[Cluster]]:
+def find_overlaps(posts: Sequence[Post], *, threshold: float = DEFAULT_THRESHOLD) -> tuple[list[Overlap], list[Cluster]]:
     """Overlaps between posts of different roles (or of one organization), and duty clusters."""
     owner = {d.id: p for p in posts for d in p.duties}
     duties = [d for p in posts for d in p.duties if not d.boilerplate]

@@ -42,7 +42,7 @@ def load_pack(path: Path) -> Pack:
 def _key(iri: object, prefix: str) -> str:
     text = str(iri)
     base = str(RGD) + prefix
-    return text[len(base):] if text.startswith(base) else text
+    return text[len(base) :] if text.startswith(base) else text
 
 
 def _labels(kg: Graph, node: URIRef, lang: str) -> str:
@@ -62,8 +62,15 @@ def _role(kg: Graph, node: URIRef) -> Role:
     if rank is None or dept is None:
         raise OntologyError(f"{node}: a role needs rg:rank and rg:inDepartment")
     aliases = tuple(sorted(str(a) for a in kg.objects(node, SKOS.altLabel)))
-    return Role(_key(node, "role/"), str(node), _labels(kg, node, "zh-Hans"), _labels(kg, node, "en"),
-                int(rank), _key(dept, "dept/"), aliases)
+    return Role(
+        _key(node, "role/"),
+        str(node),
+        _labels(kg, node, "zh-Hans"),
+        _labels(kg, node, "en"),
+        int(rank),
+        _key(dept, "dept/"),
+        aliases,
+    )
 
 
 def _theme(kg: Graph, node: URIRef) -> Theme:

@@ -65,12 +65,26 @@ def page_data(model: OrgModel) -> dict[str, Any]:
     role_posts: dict[str, list[dict[str, Any]]] = defaultdict(list)
     matrix: dict[str, Counter[str]] = defaultdict(Counter)
     for post in model.posts:
-        role_posts[post.role].append({
-            "id": post.id, "label": post.label, "written": post.name_written, "line": post.line,
-            "org": orgs[post.org_id].heading, "inferred": post.name_inferred,
-            "duties": [{"n": d.ordinal, "line": d.line, "text": d.label, "themes": [themes[t].zh for t in d.themes],
-                        "boilerplate": d.boilerplate} for d in post.duties],
-        })
+        role_posts[post.role].append(
+            {
+                "id": post.id,
+                "label": post.label,
+                "written": post.name_written,
+                "line": post.line,
+                "org": orgs[post.org_id].heading,
+                "inferred": post.name_inferred,
+                "duties": [
+                    {
+                        "n": d.ordinal,
+                        "line": d.line,
+                        "text": d.label,
+                        "themes": [themes[t].zh for t in d.themes],
+                        "boilerplate": d.boilerplate,
+                    }
+                    for d in post.duties
+                ],
+            }
+        )
         for duty in post.duties:
             matrix[post.role].update(duty.themes)
     ups: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -79,7 +93,13 @@ def page_data(model: OrgModel) -> dict[str, Any]:
         sub = posts[line.subordinate].role if line.subordinate in posts else line.subordinate[5:]
         sup = posts[line.superior].role if line.superior in posts else line.superior[5:]
         text, where, post = duty_text.get(line.evidence, ("", 0, None))
-        entry = {"basis": line.basis, "cue": line.cue, "text": text, "line": where, "org": orgs[post.org_id].heading if post else ""}
+        entry = {
+            "basis": line.basis,
+            "cue": line.cue,
+            "text": text,
+            "line": where,
+            "org": orgs[post.org_id].heading if post else "",
+        }
         ups[sub].append({"role": sup, **entry})
         downs[sup].append({"role": sub, **entry})
     shared: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -91,9 +111,15 @@ def page_data(model: OrgModel) -> dict[str, Any]:
     return {
         "roles": {
             key: {
-                "zh": roles[key].zh, "en": roles[key].en, "aliases": list(roles[key].aliases) + sorted({p["written"] for p in role_posts[key] if not p["inferred"]}),
-                "dept": roles[key].department, "rank": roles[key].rank, "posts": role_posts[key],
-                "themes": dict(sorted(matrix[key].items())), "superiors": ups[key], "subordinates": downs[key],
+                "zh": roles[key].zh,
+                "en": roles[key].en,
+                "aliases": list(roles[key].aliases) + sorted({p["written"] for p in role_posts[key] if not p["inferred"]}),
+                "dept": roles[key].department,
+                "rank": roles[key].rank,
+                "posts": role_posts[key],
+                "themes": dict(sorted(matrix[key].items())),
+                "superiors": ups[key],
+                "subordinates": downs[key],
                 "shared": shared[key],
             }
             for key in used
@@ -112,15 +138,47 @@ def _network(model: OrgModel, data: dict[str, Any]) -> Network:
     net = Network(directed=True, cdn_resources="in_line")
     for key, role in data["roles"].items():
         duties = sum(len(p["duties"]) for p in role["posts"])
-        net.add_node(f"role:{key}", label=role["zh"], shape="dot", size=8 + 4 * math.sqrt(duties),
-                     color=data["departments"][role["dept"]]["colour"], kind="role", key=key, dept=role["dept"],
-                     labelZh=role["zh"], labelEn=role["en"], level=role["rank"], duties=duties)
+        net.add_node(
+            f"role:{key}",
+            label=role["zh"],
+            shape="dot",
+            size=8 + 4 * math.sqrt(duties),
+            color=data["departments"][role["dept"]]["colour"],
+            kind="role",
+            key=key,
+            dept=role["dept"],
+            labelZh=role["zh"],
+            labelEn=role["en"],
+            level=role["rank"],
+            duties=duties,
+        )
     for key, dept in data["departments"].items():
-        net.add_node(f"dept:{key}", label=dept["zh"], shape="box", color=dept["colour"], kind="department", key=key,
-                     dept=key, labelZh=dept["zh"], labelEn=dept["en"], hidden=True, level=0)
+        net.add_node(
+            f"dept:{key}",
+            label=dept["zh"],
+            shape="box",
+            color=dept["colour"],
+            kind="department",
+            key=key,
+            dept=key,
+            labelZh=dept["zh"],
+            labelEn=dept["en"],
+            hidden=True,
+            level=0,
+        )
     for key, theme in data["themes"].items():
-        net.add_node(f"theme:{key}", label=theme["zh"], shape="diamond", color="#888888", kind="theme", key=key,
-                     labelZh=theme["zh"], labelEn=theme["en"], hidden=True, level=8)
+        net.add_node(
+            f"theme:{key}",
+            label=theme["zh"],
+            shape="diamond",
+            color="#888888",
+            kind="theme",
+            key=key,
+            labelZh=theme["zh"],
+            labelEn=theme["en"],
+            hidden=True,
+            level=8,
+        )
     for key, role in data["roles"].items():
         net.add_edge(f"role:{key}", f"dept:{role['dept']}", kind="department", hidden=True, color="#cccccc", arrows="")
         for theme in role["themes"]:
@@ -131,13 +189,23 @@ def _network(model: OrgModel, data: dict[str, Any]) -> Network:
             if up["role"] != key:
                 reports[(key, up["role"])].add(up["basis"])
     for (sub, sup), bases in sorted(reports.items()):
-        net.add_edge(f"role:{sub}", f"role:{sup}", kind="reports", arrows="to", dashes="explicit" not in bases,
-                     color="#333333", basis="explicit" if "explicit" in bases else "inferred", width=2)
+        net.add_edge(
+            f"role:{sub}",
+            f"role:{sup}",
+            kind="reports",
+            arrows="to",
+            dashes="explicit" not in bases,
+            color="#333333",
+            basis="explicit" if "explicit" in bases else "inferred",
+            width=2,
+        )
     best: dict[tuple[str, str], float] = {}
     for key, role in data["roles"].items():
         for item in role["shared"]:
             if key < item["role"]:
                 best[(key, item["role"])] = max(best.get((key, item["role"]), 0), item["score"])
     for (a, b), score in sorted(best.items()):
-        net.add_edge(f"role:{a}", f"role:{b}", kind="shared", arrows="", color=SHARED_COLOUR, width=1 + 6 * (score - 0.5), score=score)
+        net.add_edge(
+            f"role:{a}", f"role:{b}", kind="shared", arrows="", color=SHARED_COLOUR, width=1 + 6 * (score - 0.5), score=score
+        )
     return net

@@ -23,8 +23,13 @@ def build_report(cleaned: Sequence[CleanText], documents: Sequence[Document], mo
     return {
         "rolegraph": __version__,
         "sources": [
-            {"file": c.source.path.name, "sha256": c.source.sha256, "encoding": c.source.encoding,
-             "lines": len(c.source.lines), "pinyin_glosses_removed": c.glosses_removed}
+            {
+                "file": c.source.path.name,
+                "sha256": c.source.sha256,
+                "encoding": c.source.encoding,
+                "lines": len(c.source.lines),
+                "pinyin_glosses_removed": c.glosses_removed,
+            }
             for c in cleaned
         ],
         "counts": {
@@ -55,9 +60,23 @@ def build_report(cleaned: Sequence[CleanText], documents: Sequence[Document], mo
 
 
 OVERLAP_COLUMNS = (
-    "overlap", "score", "shared_themes",
-    "post_a", "post_a_label", "role_a", "organization_a", "duty_a", "duty_a_line", "duty_a_text",
-    "post_b", "post_b_label", "role_b", "organization_b", "duty_b", "duty_b_line", "duty_b_text",
+    "overlap",
+    "score",
+    "shared_themes",
+    "post_a",
+    "post_a_label",
+    "role_a",
+    "organization_a",
+    "duty_a",
+    "duty_a_line",
+    "duty_a_text",
+    "post_b",
+    "post_b_label",
+    "role_b",
+    "organization_b",
+    "duty_b",
+    "duty_b_line",
+    "duty_b_text",
 )
 
 

@@ -82,7 +82,7 @@ def find_mentions(text: str, book: RoleBook) -> list[Mention]:
             if (match.start(), cue.up) in seen:
                 continue
             seen.add((match.start(), cue.up))
-            found.append(Mention(tuple(names), text[match.start():end], cue.up))
+            found.append(Mention(tuple(names), text[match.start() : end], cue.up))
     return found
 
 
@@ -99,7 +99,13 @@ def _name_list(text: str, pos: int, book: RoleBook) -> tuple[list[str], int]:
         names.append(match.group())
         end = match.end()
         sep = SEPARATORS.match(text, end)
-        if sep is None or book.name_pattern.match(text, QUALIFIERS.match(text, sep.end()).end() if QUALIFIERS.match(text, sep.end()) else sep.end()) is None:
+        if (
+            sep is None
+            or book.name_pattern.match(
+                text, QUALIFIERS.match(text, sep.end()).end() if QUALIFIERS.match(text, sep.end()) else sep.end()
+            )
+            is None
+        ):
             return names, end
         end = sep.end()
 
@@ -169,5 +175,7 @@ def _numbered(lines: list[ReportingLine]) -> list[ReportingLine]:
     for line in lines:
         n = counts.get(line.evidence, 0) + 1
         counts[line.evidence] = n
-        out.append(ReportingLine(f"{line.evidence}/reports-{n}", line.subordinate, line.superior, line.evidence, line.cue, line.basis))
+        out.append(
+            ReportingLine(f"{line.evidence}/reports-{n}", line.subordinate, line.superior, line.evidence, line.cue, line.basis)
+        )
     return out

@@ -46,7 +46,9 @@ def read_graph(path: Path) -> Graph:
     if not path.is_file():
         raise RolegraphError(f"{path}: no graph file here; run 'rolegraph build' first or pass --graph")
     kg = Graph()
-    fmt = {".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld", ".nt": "nt", ".rdf": "xml", ".xml": "xml"}.get(path.suffix.lower())
+    fmt = {".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld", ".nt": "nt", ".rdf": "xml", ".xml": "xml"}.get(
+        path.suffix.lower()
+    )
     try:
         kg.parse(path, format=fmt)
     except Exception as e:

@@ -28,9 +28,9 @@ def collect_sources(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             inner = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | {DOCX_SUFFIX}
-                and not p.name.startswith(".")
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | {DOCX_SUFFIX} and not p.name.startswith(".")
             )
             if not inner:
                 raise SourceError(f"{path}: folder holds no .txt, .md or .docx file")
@@ -87,10 +87,7 @@ def decode_bytes(data: bytes, *, name: str) -> tuple[str, str]:
     encoding = _detect_cjk_encoding(data)
     if encoding is None:
         line = data[: utf8_error.start].count(b"\n") + 1
-        raise SourceError(
-            f"{name}:{line}: undecodable bytes (not UTF-8, GB18030 or Big5); "
-            "save the file as UTF-8 and try again"
-        )
+        raise SourceError(f"{name}:{line}: undecodable bytes (not UTF-8, GB18030 or Big5); save the file as UTF-8 and try again")
     return _checked(data.decode(encoding), name), encoding
 
 

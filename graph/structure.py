@@ -23,9 +23,7 @@ POST_HEADING = re.compile(
     rf"^(?:[{CN_DIGITS}]+[、.．]|\d{{1,2}}[、.．])?\s*(?P<name>[^{PUNCT}]{{0,16}}?)\s*"
     rf"(?P<suffix>{HEADING_SUFFIX})(?P<pos>\d*)\s*(?P<rest>.*)$"
 )
-TRAILING_HEADING = re.compile(
-    rf"^(?P<pre>.*[.。;；!！])\s*(?P<heading>[^{PUNCT}.、\s]{{1,16}}{HEADING_SUFFIX}[:：]?)$"
-)
+TRAILING_HEADING = re.compile(rf"^(?P<pre>.*[.。;；!！])\s*(?P<heading>[^{PUNCT}.、\s]{{1,16}}{HEADING_SUFFIX}[:：]?)$")
 DEPARTMENT_HEADING = re.compile(
     rf"^(?:[{CN_DIGITS}]+[、.．]|\d{{1,2}}[、.．])?\s*(?P<name>[{CJK}]{{1,10}}(?:部|部門|部门|中心))[:：]?$"
 )
@@ -34,7 +32,9 @@ SECTION_HEADING = re.compile(
     rf"^(?:[{CN_DIGITS}]+[、.．])?[^{PUNCT}\s]{{0,10}}"
     r"(?:制度|規定|规定|辦法|办法|規範|规范|標準|标准|守則|守则|細則|细则|附則|附则|附件|目錄|目录)[:：]?$"
 )
-SUBHEADING_NAMES = frozenset({"日常", "主要", "基本", "具體", "具体", "工作", "其他", "其它", "日常工作", "主要工作", "本職", "本职"})
+SUBHEADING_NAMES = frozenset(
+    {"日常", "主要", "基本", "具體", "具体", "工作", "其他", "其它", "日常工作", "主要工作", "本職", "本职"}
+)
 LEADING_NUMBER = re.compile(
     rf"^\s*(?:(?P<cn>[{CN_DIGITS}]{{1,3}})\s*[、.．]|[(（]\s*(?P<par>\d{{1,3}})\s*[)）]"
     rf"|(?P<ar>\d{{1,3}})\s*(?P<sep>、|\.{{1,2}}|．|[)）]|(?=[{CJK}])))\s*"
@@ -110,8 +110,7 @@ def split_document(clean: CleanText) -> Document:
             uses.append(LineUse(org.line, "unused", f"heading '{org.heading}' has no positions under it"))
     if not organizations:
         raise SourceError(
-            f"{clean.source.path}: no position found (expected headings such as "
-            "'销售经理岗位职责' followed by numbered duties)"
+            f"{clean.source.path}: no position found (expected headings such as '销售经理岗位职责' followed by numbered duties)"
         )
     uses.sort(key=lambda use: use.line)
     return Document(clean.source, tuple(organizations), tuple(uses), clean.repairs, tuple(warnings))
@@ -251,7 +250,7 @@ def split_duties(text: str, last: int) -> list[tuple[str, str]]:
         return [("", text.strip())]
     number = lead.group("cn") or lead.group("par") or lead.group("ar")
     current = _value(number)
-    rest = text[lead.end():]
+    rest = text[lead.end() :]
     found: list[tuple[str, str]] = []
     while True:
         cut = _next_marker(rest, current)

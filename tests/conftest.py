@@ -32,8 +32,9 @@ def kg(built: BuildResult) -> Graph:
 
 @pytest.fixture(scope="session")
 def corpus_doc() -> Document:
-    return split_document(clean_source(read_source(CORPUS), corrections=load_corrections(DEFAULT_CORRECTIONS),
-                                       corrections_name="corrections.tsv"))
+    return split_document(
+        clean_source(read_source(CORPUS), corrections=load_corrections(DEFAULT_CORRECTIONS), corrections_name="corrections.tsv")
+    )
 
 
 def read_text(tmp_path: Path, text: str, name: str = "doc.txt", encoding: str = "utf-8") -> Document:

@@ -36,7 +36,10 @@ def test_posts_carry_what_the_contract_asks(kg: Graph) -> None:
     for post in kg.subjects(RDF.type, RG.Post):
         for prop in (RDFS.label, RG.nameAsWritten, ORG.role, ORG.postIn, RG.inDepartment, RG.sourceLine, RG.hasDuty):
             assert kg.value(post, prop) is not None, (post, prop)
-    ordinals = sorted(int(kg.value(d, RG.ordinal)) for d in kg.objects(URIRef("https://w3id.org/rolegraph/id/post/4s-dealership-roles/4/9"), RG.hasDuty))
+    ordinals = sorted(
+        int(kg.value(d, RG.ordinal))
+        for d in kg.objects(URIRef("https://w3id.org/rolegraph/id/post/4s-dealership-roles/4/9"), RG.hasDuty)
+    )
     assert ordinals == list(range(1, 13))  # 主辦會計: twelve duties
 
 
@@ -49,7 +52,12 @@ def test_zh_hans_literals_are_simplified_and_originals_kept(kg: Graph) -> None:
 
 
 def test_theme_scheme_has_the_contract_themes(kg: Graph) -> None:
-    labels = {str(o) for t in kg.subjects(SKOS.inScheme, RG.DutyThemes) for o in kg.objects(t, SKOS.prefLabel) if o.language == "zh-Hans"}
+    labels = {
+        str(o)
+        for t in kg.subjects(SKOS.inScheme, RG.DutyThemes)
+        for o in kg.objects(t, SKOS.prefLabel)
+        if o.language == "zh-Hans"
+    }
     assert {"6S", "索赔", "盘点", "客户投诉"} <= labels
 
 

@@ -29,11 +29,15 @@ def test_queries_lists_the_bundled_queries() -> None:
 
 def test_query_with_binding_and_formats(built: BuildResult) -> None:
     graph = str(built.out / "org.ttl")
-    result = CliRunner().invoke(main, ["query", "reporting-chain", "--graph", graph, "--bind", "name=主辦會計", "--format", "json"])
+    result = CliRunner().invoke(
+        main, ["query", "reporting-chain", "--graph", graph, "--bind", "name=主辦會計", "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     # the name as written (Traditional) is an altLabel of the role too
     assert [r["superior"] for r in json.loads(result.output)] == ["财务经理", ""]
-    result = CliRunner().invoke(main, ["query", "reporting-chain", "--graph", graph, "--bind", "name=主办会计", "--format", "csv"])
+    result = CliRunner().invoke(
+        main, ["query", "reporting-chain", "--graph", graph, "--bind", "name=主办会计", "--format", "csv"]
+    )
     assert result.output.splitlines() == ["role,rank,superior", "主办会计,5,财务经理", "财务经理,3,"]
     table = CliRunner().invoke(main, ["query", "reporting-chain", "--graph", graph, "--bind", "name=主办会计"])
     assert table.output.splitlines()[-1] == "(2 rows)"

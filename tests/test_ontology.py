@@ -12,18 +12,49 @@ from graph.namespace import RG
 from graph.paths import ONTOLOGY_FILE
 
 CONTRACT_TERMS = {
-    "SourceDocument", "Organization", "Department", "Role", "Post", "Duty", "DutyTheme", "ReportingLine",
-    "DutyOverlap", "DutyCluster", "hasDuty", "hasTheme", "inDepartment", "reportsTo", "sharesDutyWith",
-    "sha256", "lineCount", "rank", "nameAsWritten", "sourceLine", "summary", "nameInferred", "originalText",
-    "ordinal", "boilerplate", "subordinate", "superior", "evidence", "cue", "basis", "duty", "score",
-    "sharedTheme", "member", "memberCount", "DutyThemes",
+    "SourceDocument",
+    "Organization",
+    "Department",
+    "Role",
+    "Post",
+    "Duty",
+    "DutyTheme",
+    "ReportingLine",
+    "DutyOverlap",
+    "DutyCluster",
+    "hasDuty",
+    "hasTheme",
+    "inDepartment",
+    "reportsTo",
+    "sharesDutyWith",
+    "sha256",
+    "lineCount",
+    "rank",
+    "nameAsWritten",
+    "sourceLine",
+    "summary",
+    "nameInferred",
+    "originalText",
+    "ordinal",
+    "boilerplate",
+    "subordinate",
+    "superior",
+    "evidence",
+    "cue",
+    "basis",
+    "duty",
+    "score",
+    "sharedTheme",
+    "member",
+    "memberCount",
+    "DutyThemes",
 }
 
 
 def _declared() -> tuple[Graph, set[str]]:
     kg = Graph().parse(ONTOLOGY_FILE)
     ns = str(RG._NS)
-    return kg, {str(s)[len(ns):] for s in set(kg.subjects(RDF.type, None)) if str(s).startswith(ns)}
+    return kg, {str(s)[len(ns) :] for s in set(kg.subjects(RDF.type, None)) if str(s).startswith(ns)}
 
 
 def test_namespace_class_and_ttl_declare_the_same_terms() -> None:
@@ -44,9 +75,14 @@ def test_every_term_has_labels_comment_and_a_parent() -> None:
         langs = {lit.language for lit in kg.objects(term, RDFS.label) if isinstance(lit, Literal)}
         assert {"en", "zh-Hans"} <= langs, name
         assert kg.value(term, RDFS.comment) is not None, name
-    parents = {"Organization": "http://www.w3.org/ns/org#FormalOrganization", "Role": "http://www.w3.org/ns/org#Role",
-               "Post": "http://www.w3.org/ns/org#Post", "DutyTheme": "http://www.w3.org/2004/02/skos/core#Concept",
-               "SourceDocument": "http://www.w3.org/ns/prov#Entity", "Department": "http://www.w3.org/ns/org#OrganizationalUnit"}
+    parents = {
+        "Organization": "http://www.w3.org/ns/org#FormalOrganization",
+        "Role": "http://www.w3.org/ns/org#Role",
+        "Post": "http://www.w3.org/ns/org#Post",
+        "DutyTheme": "http://www.w3.org/2004/02/skos/core#Concept",
+        "SourceDocument": "http://www.w3.org/ns/prov#Entity",
+        "Department": "http://www.w3.org/ns/org#OrganizationalUnit",
+    }
     for name, parent in parents.items():
         assert str(kg.value(RG[name], RDFS.subClassOf)) == parent
     assert str(kg.value(RG.reportsTo, RDFS.subPropertyOf)) == "http://www.w3.org/ns/org#reportsTo"

@@ -11,7 +11,9 @@ LABELS = Path(__file__).parent / "data" / "overlap-labels.tsv"
 
 
 def _labelled() -> list[tuple[float, bool]]:
-    rows = [r for r in csv.reader(LABELS.read_text(encoding="utf-8").splitlines(), delimiter="\t") if r and not r[0].startswith("#")]
+    rows = [
+        r for r in csv.reader(LABELS.read_text(encoding="utf-8").splitlines(), delimiter="\t") if r and not r[0].startswith("#")
+    ]
     assert rows[0] == ["line_a", "line_b", "same", "duty_a", "duty_b"]
     return [(duty_similarity(r[3], r[4]), r[2] == "1") for r in rows[1:]]
 

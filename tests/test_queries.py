@@ -8,8 +8,8 @@ import pytest
 from rdflib import Graph
 
 from graph.errors import QueryError
-from graph.queries import bundled_queries, find_query, parse_bindings, run_query
 from graph.paths import QUERIES_DIR
+from graph.queries import bundled_queries, find_query, parse_bindings, run_query
 
 
 def rows(kg: Graph, query_name: str, **binds: str) -> list[dict[str, str]]:
@@ -47,7 +47,9 @@ def test_roles_by_department(kg: Graph) -> None:
 def test_reporting_chain_up_to_the_top(kg: Graph) -> None:
     # 出納 配合主辦會計工作 (L484); 主辦會計 直接對財務經理負責 (L463); 財務經理 names no superior
     assert [(r["role"], r["superior"]) for r in rows(kg, "reporting-chain", name="出纳")] == [
-        ("出纳", "主办会计"), ("主办会计", "财务经理"), ("财务经理", ""),
+        ("出纳", "主办会计"),
+        ("主办会计", "财务经理"),
+        ("财务经理", ""),
     ]
     # 技術總監 協助服務經理 (L393); 服務經理 完成總經理交辦 (L511)
     chain = rows(kg, "reporting-chain", name="Technical Director")
