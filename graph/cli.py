@@ -44,6 +44,7 @@ def main() -> None:
 @click.option("--no-corrections", is_flag=True, help="Repair damaged text from the bytes alone.")
 @click.option("--threshold", type=float, default=None, help="Similarity in (0,1] above which two duties say the same thing.")
 @click.option("--max-size", type=float, default=20.0, show_default=True, help="Largest input file, in MB.")
+@click.option("--no-validate", is_flag=True, help="Skip the SHACL check of the built graph.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def build(
     sources: tuple[Path, ...],
@@ -53,6 +54,7 @@ def build(
     no_corrections: bool,
     threshold: float | None,
     max_size: float,
+    no_validate: bool,
     quiet: bool,
 ) -> None:
     """Build the graph, page, overlaps table and report from SOURCES (default: the bundled corpus).
@@ -70,6 +72,7 @@ def build(
         corrections=None if no_corrections else corrections,
         threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
         max_bytes=int(max_size * 1024 * 1024),
+        validate=not no_validate,
     )
     progress = (lambda _: None) if quiet else (lambda stage: click.echo(f"… {stage}", err=True))
     try:
@@ -108,6 +111,20 @@ def query(name_or_file: str, graph_file: Path, binds: tuple[str, ...], fmt: str,
     except RolegraphError as e:
         raise _fail(e) from None
     click.echo(format_rows(columns, rows, fmt), nl=False)
+
+
+@main.command()
+@click.argument("graph_file", type=click.Path(path_type=Path), default=Path("out/org.ttl"))
+def validate(graph_file: Path) -> None:
+    """Check GRAPH_FILE (default out/org.ttl) against the contract's SHACL shapes; exit 1 on violations."""
+    from graph.serialize import read_graph
+    from graph.validate import check_graph
+
+    try:
+        check_graph(read_graph(graph_file))
+    except RolegraphError as e:
+        raise _fail(e) from None
+    click.echo(f"{graph_file}: conforms to the contract's shapes")
 
 
 @main.command("queries")

@@ -26,6 +26,7 @@ from graph.report import build_report, overlaps_csv
 from graph.serialize import write_graph
 from graph.source import MAX_BYTES, collect_sources, read_source
 from graph.structure import split_document
+from graph.validate import check_graph
 
 log = logging.getLogger(__name__)
 OUTPUT_FILES = ("org.ttl", "org.jsonld", "org-graph.html", "overlaps.csv", "build-report.json")
@@ -39,6 +40,7 @@ class BuildOptions:
     corrections: Path | None = DEFAULT_CORRECTIONS
     threshold: float = DEFAULT_THRESHOLD
     max_bytes: int = MAX_BYTES
+    validate: bool = True
 
 
 @dataclass
@@ -71,6 +73,9 @@ def build(options: BuildOptions, *, progress: Callable[[str], None] = lambda _: 
         model = relate(documents, pack, threshold=options.threshold)
     with clock("emit"):
         kg = emit_graph(model, ontology=load_ontology())
+    if options.validate:
+        with clock("validate"):
+            check_graph(kg)
     with clock("render"):
         page = render_page(model)
     report = build_report(cleaned, documents, model, len(kg))

@@ -87,3 +87,34 @@ def test_same_input_same_bytes(tmp_path: Path) -> None:
         subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(out), "-q"], check=True, env=env, cwd=tmp_path)
         outs.append({name: (out / name).read_bytes() for name in OUTPUT_FILES})
     assert outs[0] == outs[1]
+
+
+def test_built_graph_conforms_and_a_broken_one_does_not(kg: Graph) -> None:
+    from graph.validate import find_violations
+
+    assert find_violations(kg) == []
+    broken = Graph()
+    broken += kg
+    post = URIRef("https://w3id.org/rolegraph/id/post/4s-dealership-roles/1/1")
+    broken.remove((post, ORG.role, None))  # a post with no role
+    gm = URIRef("https://w3id.org/rolegraph/id/role/general-manager")
+    broken.add((gm, RG.sharesDutyWith, gm))  # a self-loop
+    cashier = URIRef("https://w3id.org/rolegraph/id/role/cashier")
+    broken.add((cashier, RG.reportsTo, gm))  # an edge with no evidence
+    found = {(v.focus.rsplit("/", 1)[-1], v.message.split(" ")[0]) for v in find_violations(broken)}
+    messages = " ".join(v.message for v in find_violations(broken))
+    assert "no ReportingLine behind it" in messages and "shares duties with itself" in messages
+    assert any(focus == "1" for focus, _ in found)
+
+
+def test_validate_command_exit_codes(built: BuildResult, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from graph.cli import main
+
+    ok = CliRunner().invoke(main, ["validate", str(built.out / "org.ttl")])
+    assert ok.exit_code == 0 and "conforms" in ok.output
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix rg: <https://w3id.org/rolegraph/ontology#> .\n<urn:x> a rg:Duty .\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(bad)])
+    assert result.exit_code == 1 and "SHACL constraint" in result.output and "urn:x" in result.output
