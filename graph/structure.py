@@ -20,7 +20,7 @@ HEADING_SUFFIX = r"(?:[崗岗]位|工作)?[職职][責责](?:要求|[說说]明|
 PUNCT = ",，。;；:：!！?？"
 ORG_HEADING = re.compile(rf"^第([{CN_DIGITS}\d]+)[篇章部分]+\s*[:：、.]?\s*(?P<title>.*)$")
 POST_HEADING = re.compile(
-    rf"^(?:[{CN_DIGITS}]+[、.．]|\d{{1,2}}[、.．])?\s*(?P<name>[^{PUNCT}]{{0,16}}?)\s*"
+    rf"^(?:[{CN_DIGITS}]+[、.．]|\d{{1,2}}[、.．])?\s*(?P<name>[^{PUNCT}]{{0,24}}?)\s*"
     rf"(?P<suffix>{HEADING_SUFFIX})(?P<pos>\d*)\s*(?P<rest>.*)$"
 )
 TRAILING_HEADING = re.compile(rf"^(?P<pre>.*[.。;；!！])\s*(?P<heading>[^{PUNCT}.、\s]{{1,16}}{HEADING_SUFFIX}[:：]?)$")
