@@ -100,17 +100,79 @@ def build(
 @click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE", help="Bind a query variable (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
 @click.option("-e", "--expression", "is_text", is_flag=True, help="NAME_OR_FILE is SPARQL text.")
-def query(name_or_file: str, graph_file: Path, binds: tuple[str, ...], fmt: str, is_text: bool) -> None:
-    """Run a bundled query (by name), a .rq file, or SPARQL text (-e) on the built graph."""
-    from graph.queries import find_query, format_rows, parse_bindings, run_query
-    from graph.serialize import read_graph
+@click.option("--endpoint", metavar="URL", help="Query this SPARQL 1.1 endpoint instead of the graph file.")
+@click.option("--allow-update", is_flag=True, help="Let an update (INSERT/DELETE …) run against --endpoint.")
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True)
+def query(
+    name_or_file: str,
+    graph_file: Path,
+    binds: tuple[str, ...],
+    fmt: str,
+    is_text: bool,
+    endpoint: str | None,
+    allow_update: bool,
+    engine: str,
+) -> None:
+    """Run a bundled query (by name), a .rq file, or SPARQL text (-e) on the built graph or an endpoint."""
+    from graph.endpoint import remote_query, remote_update
+    from graph.engine import open_engine
+    from graph.queries import find_query, format_rows, is_update, parse_bindings, with_values
 
     try:
         text = name_or_file if is_text else find_query(name_or_file).text
-        columns, rows = run_query(read_graph(graph_file), text, parse_bindings(binds))
+        bindings = parse_bindings(binds)
+        if is_update(text):
+            if not (endpoint and allow_update):
+                raise RolegraphError("this is an update query; it runs only with --endpoint URL --allow-update")
+            remote_update(endpoint, with_values(text, bindings))
+            click.echo("update done")
+            return
+        if endpoint:
+            columns, rows = remote_query(endpoint, with_values(text, bindings))
+        else:
+            columns, rows = open_engine(graph_file, engine).select(text, bindings)
     except RolegraphError as e:
         raise _fail(e) from None
     click.echo(format_rows(columns, rows, fmt), nl=False)
+
+
+@main.command()
+@click.argument("graph_file", type=click.Path(path_type=Path), default=Path("out/org.ttl"))
+@click.option("--endpoint", required=True, metavar="URL", help="Graph Store Protocol address (Oxigraph: http://HOST:PORT/store).")
+@click.option("--named-graph", metavar="IRI", help="Put the triples in this named graph (default: the default graph).")
+def push(graph_file: Path, endpoint: str, named_graph: str | None) -> None:
+    """Upload GRAPH_FILE (default out/org.ttl) to a triple store, replacing the target graph."""
+    from graph.endpoint import push_graph
+
+    try:
+        push_graph(graph_file, endpoint, named_graph=named_graph)
+    except RolegraphError as e:
+        raise _fail(e) from None
+    click.echo(f"pushed {graph_file} to {endpoint}" + (f" as <{named_graph}>" if named_graph else ""))
+
+
+@main.command()
+@click.argument("graph_file", type=click.Path(path_type=Path), default=Path("out/org.ttl"))
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
+def serve(graph_file: Path, port: int) -> None:
+    """Serve GRAPH_FILE read-only on 127.0.0.1 with Oxigraph: a SPARQL endpoint and a query UI."""
+    import signal
+
+    from graph.endpoint import serve_graph
+
+    # a plain 'kill' stops the server cleanly too: the context manager ends the oxigraph child
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        with serve_graph(graph_file, port=port) as server:
+            click.echo(f"SPARQL endpoint: {server.query_url}")
+            click.echo(f"query UI:        {server.base}/")
+            click.echo("press Ctrl-C to stop")
+            try:
+                server.process.wait()
+            except KeyboardInterrupt:
+                pass
+    except RolegraphError as e:
+        raise _fail(e) from None
 
 
 @main.command()
@@ -125,6 +187,57 @@ def validate(graph_file: Path) -> None:
     except RolegraphError as e:
         raise _fail(e) from None
     click.echo(f"{graph_file}: conforms to the contract's shapes")
+
+
+@main.command()
+@click.argument("role")
+@click.option("--graph", "graph_file", type=click.Path(path_type=Path), default=Path("out/org.ttl"), show_default=True)
+def show(role: str, graph_file: Path) -> None:
+    """A role's posts and duties, its superiors and subordinates, with the evidence for each."""
+    from graph.engine import open_engine
+    from graph.explore import role_card
+    from graph.queries import format_rows
+
+    try:
+        duties, links = role_card(open_engine(graph_file), role)
+    except RolegraphError as e:
+        raise _fail(e) from None
+    click.echo(format_rows(duties.columns, duties.rows, "table"))
+    click.echo(format_rows(links.columns, links.rows, "table"), nl=False)
+
+
+@main.command()
+@click.argument("role")
+@click.option("--graph", "graph_file", type=click.Path(path_type=Path), default=Path("out/org.ttl"), show_default=True)
+def chain(role: str, graph_file: Path) -> None:
+    """The reporting chain from ROLE to the top, one line per path."""
+    from graph.engine import open_engine
+    from graph.explore import role_chains
+
+    try:
+        paths = role_chains(open_engine(graph_file), role)
+    except RolegraphError as e:
+        raise _fail(e) from None
+    for path in paths:
+        click.echo(" → ".join(path))
+
+
+@main.command()
+@click.option("--role", help="Only overlaps of this role (any of its names).")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True)
+@click.option("--graph", "graph_file", type=click.Path(path_type=Path), default=Path("out/org.ttl"), show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
+def overlaps(role: str | None, min_score: float, graph_file: Path, fmt: str) -> None:
+    """Duties that two roles share, with both texts and the score."""
+    from graph.engine import open_engine
+    from graph.explore import role_overlaps
+    from graph.queries import format_rows
+
+    try:
+        table = role_overlaps(open_engine(graph_file), role=role, min_score=min_score)
+    except RolegraphError as e:
+        raise _fail(e) from None
+    click.echo(format_rows(table.columns, table.rows, fmt), nl=False)
 
 
 @main.command("queries")

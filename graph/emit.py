@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -197,7 +196,7 @@ def _overlaps(kg: Graph, model: OrgModel) -> None:
         kg.add((node, RDF.type, RG.DutyOverlap))
         kg.add((node, RG.duty, RGD[overlap.duty_a]))
         kg.add((node, RG.duty, RGD[overlap.duty_b]))
-        kg.add((node, RG.score, Literal(Decimal(f"{overlap.score:.2f}"), datatype=XSD.decimal)))
+        kg.add((node, RG.score, Literal(_decimal(overlap.score), datatype=XSD.decimal)))
         for theme in overlap.themes:
             kg.add((node, RG.sharedTheme, RGD["theme/" + theme]))
         pa, pb = owner[overlap.duty_a], owner[overlap.duty_b]
@@ -206,6 +205,16 @@ def _overlaps(kg: Graph, model: OrgModel) -> None:
         if pa.role != pb.role:
             kg.add((RGD["role/" + pa.role], RG.sharesDutyWith, RGD["role/" + pb.role]))
             kg.add((RGD["role/" + pb.role], RG.sharesDutyWith, RGD["role/" + pa.role]))
+    themes = {t.key: t for t in model.themes}
+    for share in model.theme_shares:
+        node = RGD[f"theme-share/{share.role_a}/{share.role_b}"]
+        kg.add((node, RDF.type, RG.ThemeCoOwnership))
+        kg.add((node, RG.role, RGD["role/" + share.role_a]))
+        kg.add((node, RG.role, RGD["role/" + share.role_b]))
+        kg.add((node, RG.weight, Literal(_decimal(share.weight), datatype=XSD.decimal)))
+        kg.add((node, RDFS.label, Literal("、".join(themes[t].zh for t in share.themes), lang="zh-Hans")))
+        for theme in share.themes:
+            kg.add((node, RG.sharedTheme, RGD["theme/" + theme]))
     for cluster in model.clusters:
         node = RGD[cluster.id]
         kg.add((node, RDF.type, RG.DutyCluster))
@@ -213,3 +222,9 @@ def _overlaps(kg: Graph, model: OrgModel) -> None:
         kg.add((node, RG.memberCount, Literal(len(cluster.members))))
         for member in cluster.members:
             kg.add((node, RG.member, RGD[member]))
+
+
+def _decimal(value: float) -> str:
+    """Two decimals, in the canonical form engines agree on (1.0, not 1.00)."""
+    text = f"{value:.2f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text

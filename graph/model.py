@@ -213,6 +213,16 @@ class Cluster:
 
 
 @dataclass(frozen=True)
+class ThemeShare:
+    """Two roles carrying duties of the same themes; weight is the Jaccard index of their themes."""
+
+    role_a: str
+    role_b: str
+    weight: float
+    themes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class OrgModel:
     """Everything the graph is made from."""
 
@@ -225,4 +235,5 @@ class OrgModel:
     reporting: tuple[ReportingLine, ...]
     overlaps: tuple[Overlap, ...]
     clusters: tuple[Cluster, ...]
+    theme_shares: tuple[ThemeShare, ...] = ()
     warnings: tuple[str, ...] = field(default=())

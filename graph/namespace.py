@@ -28,6 +28,7 @@ class RG(DefinedNamespace):
     DutyCluster: URIRef
     DutyThemes: URIRef
     KnowledgePack: URIRef
+    ThemeCoOwnership: URIRef
     # object properties
     hasDuty: URIRef
     hasSummary: URIRef
@@ -43,6 +44,7 @@ class RG(DefinedNamespace):
     member: URIRef
     sourceDocument: URIRef
     defaultDepartment: URIRef
+    role: URIRef
     # data properties
     sha256: URIRef
     lineCount: URIRef
@@ -62,3 +64,4 @@ class RG(DefinedNamespace):
     memberCount: URIRef
     departmentWord: URIRef
     rankWord: URIRef
+    weight: URIRef

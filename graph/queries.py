@@ -84,8 +84,32 @@ def run_query(kg: Graph, text: str, bindings: dict[str, URIRef | Literal] | None
     if result.type == "ASK":
         return ["ask"], [[str(bool(result.askAnswer)).lower()]]
     columns = [str(v) for v in (result.vars or [])]
-    rows = [["" if value is None else str(value) for value in row] for row in result]  # type: ignore[union-attr]
+    rows = [[term_text(value) for value in row] for row in result]  # type: ignore[union-attr]
     return columns, rows
+
+
+XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+
+
+def term_text(value: object) -> str:
+    """A result value as text, the same whichever engine produced it."""
+    if value is None:
+        return ""
+    if isinstance(value, Literal) and value.datatype is not None:
+        return canonical_text(str(value), str(value.datatype))
+    return str(value)
+
+
+def canonical_text(lexical: str, datatype: str) -> str:
+    """Decimals in one form (1.0, 1.00 and 1 are the same number): engines write them differently."""
+    if datatype == XSD_DECIMAL:
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            return format(Decimal(lexical).normalize(), "f")
+        except InvalidOperation:
+            return lexical
+    return lexical
 
 
 def _position(error: Exception) -> str:
@@ -122,3 +146,20 @@ def _width(text: str) -> int:
 
 def _pad_row(row: list[str], widths: list[int]) -> str:
     return "  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=True)).rstrip()
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def with_values(text: str, bindings: dict[str, URIRef | Literal]) -> str:
+    """The query with a VALUES block opening its WHERE clause: how bindings reach a remote
+    endpoint, which has no initBindings. Terms are written by rdflib (quoted and escaped)."""
+    if not bindings:
+        return text
+    match = _WHERE.search(text) or re.search(r"\{", text)
+    if match is None:
+        raise QueryError("cannot bind variables: the query has no WHERE clause")
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(term.n3() for term in bindings.values())
+    block = f" VALUES ({names}) {{ ({values}) }} "
+    return text[: match.end()] + block + text[match.end() :]

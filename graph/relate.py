@@ -14,7 +14,7 @@ from graph.overlaps import DEFAULT_THRESHOLD, comparable, find_overlaps
 from graph.pack import RoleBook
 from graph.reporting import Evidence, find_mentions, find_reporting, infer_reporting
 from graph.script import normalize
-from graph.themes import is_boilerplate, tag_themes
+from graph.themes import is_boilerplate, share_themes, tag_themes
 
 log = logging.getLogger(__name__)
 UNNAMED = "未命名岗位"
@@ -36,6 +36,10 @@ def relate(documents: Sequence[Document], pack: Pack, *, threshold: float = DEFA
     explicit = find_reporting(_evidence(posts), tuple(posts), book, unresolved)
     inferred = infer_reporting(tuple(posts), explicit, book.roles)
     overlaps, clusters = find_overlaps(posts, threshold=threshold)
+    role_themes: dict[str, set[str]] = defaultdict(set)
+    for post in posts:
+        for duty in post.duties:
+            role_themes[post.role].update(duty.themes)
     used_roles = {p.role for p in posts} | {
         ref[5:] for line in explicit for ref in (line.subordinate, line.superior) if ref.startswith("role:")
     }
@@ -50,6 +54,7 @@ def relate(documents: Sequence[Document], pack: Pack, *, threshold: float = DEFA
         reporting=tuple(explicit + inferred),
         overlaps=tuple(overlaps),
         clusters=tuple(clusters),
+        theme_shares=tuple(share_themes(role_themes)),
         warnings=tuple(unresolved),
     )
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from graph.model import Theme
+import networkx as nx
+
+from graph.model import Theme, ThemeShare
 from graph.pack import RoleBook
 
 # 完成领导交办的其他任务, 完成部门负责人交办的相关工作, 各级领导分配的其它任务 …
@@ -34,3 +36,23 @@ def tag_themes(label: str, themes: tuple[Theme, ...], book: RoleBook) -> tuple[s
     """Keys of the themes whose prefLabel or any match term occurs in the duty."""
     text = mask_roles(label.replace(" ", ""), book)
     return tuple(t.key for t in themes if any(term in text for term in (t.zh, *t.terms)))
+
+
+def share_themes(role_themes: dict[str, set[str]]) -> list[ThemeShare]:
+    """Pairs of roles carrying the same themes: networkx's weighted bipartite projection."""
+    from networkx.algorithms import bipartite
+
+    net = nx.Graph()
+    roles = sorted(role_themes)
+    net.add_nodes_from(roles, bipartite=0)
+    for role in roles:
+        net.add_edges_from((role, "theme:" + theme) for theme in sorted(role_themes[role]))
+    projected = bipartite.overlap_weighted_projected_graph(net, roles, jaccard=True)
+    shares = [
+        ThemeShare(a, b, round(float(data["weight"]), 2), tuple(sorted(role_themes[a] & role_themes[b])))
+        for a, b, data in projected.edges(data=True)
+    ]
+    return sorted(
+        (s if s.role_a < s.role_b else ThemeShare(s.role_b, s.role_a, s.weight, s.themes) for s in shares),
+        key=lambda s: (s.role_a, s.role_b),
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -48,7 +50,9 @@ def test_query_expression_and_errors(built: BuildResult, tmp_path: Path) -> None
     ask = CliRunner().invoke(main, ["query", "-e", "ASK { ?s ?p ?o }", "--graph", graph])
     assert ask.exit_code == 0 and "true" in ask.output
     bad = CliRunner().invoke(main, ["query", "-e", "SELECT ?x WHERE { ?x ", "--graph", graph])
-    assert bad.exit_code == 1 and "SPARQL syntax error" in bad.output and "line 1" in bad.output
+    assert bad.exit_code == 1 and "SPARQL syntax error: line 1, column 22" in bad.output
+    slow = CliRunner().invoke(main, ["query", "-e", "SELECT ?x WHERE { ?x ", "--graph", graph, "--engine", "rdflib"])
+    assert slow.exit_code == 1 and "SPARQL syntax error" in slow.output and "line 1" in slow.output
     missing = CliRunner().invoke(main, ["query", "roles-by-department", "--graph", str(tmp_path / "none.ttl")])
     assert missing.exit_code == 1 and "run 'rolegraph build' first" in missing.output
     usage = CliRunner().invoke(main, ["query", "roles-by-department", "--format", "xml"])
@@ -62,3 +66,20 @@ def test_build_py_is_importable_without_side_effects() -> None:
 
     module = importlib.import_module("build")
     assert hasattr(module, "main")
+
+
+def test_show_chain_overlaps(built: BuildResult) -> None:
+    graph = str(built.out / "org.ttl")
+    chain = CliRunner().invoke(main, ["chain", "出纳", "--graph", graph])
+    assert chain.output.splitlines() == ["出纳 → 主办会计 → 财务经理"]  # L484 配合主办会计, L463 直接对财务经理负责
+    team = CliRunner().invoke(main, ["chain", "维修组长", "--graph", graph])
+    assert "维修班组长 → 服务经理 → 总经理" in team.output.splitlines()  # L502 监督指导…班组长, L511 总经理交办
+    show = CliRunner().invoke(main, ["show", "出纳", "--graph", graph])
+    assert "负责整车和维修发票的开票工作。" in show.output and "配合主办会计" in show.output and "484" in show.output
+    shared = CliRunner().invoke(main, ["overlaps", "--role", "业务接待", "--graph", graph, "--format", "csv"])
+    lines = {(row["lineA"], row["lineB"]) for row in csv.DictReader(io.StringIO(shared.output))}
+    assert ("231", "262") in lines and ("157", "174") in lines  # 销售顾问/服务顾问, 索赔员/业务接待
+    high = CliRunner().invoke(main, ["overlaps", "--min-score", "0.99", "--graph", graph, "--format", "json"])
+    assert all(float(r["score"]) >= 0.99 for r in json.loads(high.output))
+    unknown = CliRunner().invoke(main, ["show", "出那", "--graph", graph])
+    assert unknown.exit_code == 1 and "did you mean 出纳" in unknown.output
