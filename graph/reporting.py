@@ -66,23 +66,51 @@ class Mention:
 
 
 def find_mentions(text: str, book: RoleBook) -> list[Mention]:
-    """Every cue in a (Simplified) text with the role names it frames."""
+    """Every cue in a (Simplified) text with the role names it frames.
+
+    A cue with closing words (在…的领导下, 根据…的分配) frames whatever lies between, so that
+    根据前台和车间主任的分配 finds 车间主任; an open cue (协助, 配合) takes the list of names that
+    follows it.
+    """
     found: list[Mention] = []
     seen: set[tuple[int, bool]] = set()
     for cue in CUES:
         for match in re.finditer(re.escape(cue.verb), text):
-            names, end = _name_list(text, match.end(), book)
-            if not names:
-                continue
             if cue.after:
-                tail = re.match(cue.after, text[end:])
-                if tail is None:
-                    continue
-                end += tail.end()
-            if (match.start(), cue.up) in seen:
+                names, end = _framed_names(text, match.end(), cue.after, book)
+            else:
+                names, end = _name_list(text, match.end(), book)
+            if not names or (match.start(), cue.up) in seen:
                 continue
             seen.add((match.start(), cue.up))
             found.append(Mention(tuple(names), text[match.start() : end], cue.up))
+    return found
+
+
+MAX_FRAME = 20
+
+
+def _framed_names(text: str, pos: int, after: str, book: RoleBook) -> tuple[list[str], int]:
+    """The role names between ``pos`` and the cue's closing words, if these come soon enough."""
+    close = re.compile(after).search(text, pos, pos + MAX_FRAME + 12)
+    if close is None:
+        return [], pos
+    frame = text[pos : close.start()]
+    if len(frame) > MAX_FRAME or re.search(r"[，,。；;：:]", frame):
+        return [], pos
+    return names_in(frame, book), close.end()
+
+
+def names_in(frame: str, book: RoleBook) -> list[str]:
+    """Role names in a frame such as 前台和车间主任 or 销售经理及展厅主管: each part between
+    separators gives the longest known name in it, or itself when it is a short title."""
+    found: list[str] = []
+    for part in SEPARATORS.split(frame):
+        known = next((n for n in book.names_longest_first if n in part), None)
+        if known:
+            found.append(known)
+        elif 2 <= len(part) <= 6 and book.rank_of(part) is not None and book.name_pattern.fullmatch(part):
+            found.append(part)
     return found
 
 
