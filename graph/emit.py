@@ -1,10 +1,17 @@
-"""Make the RDF graph from the model, in one place, and serialize it deterministically."""
+"""Make the RDF graph from the model, in one place.
+
+Triples are pyoxigraph terms: building and serializing millions of them takes seconds there
+and minutes in rdflib's memory store (shared/docs/measured-here.md). The helpers below keep
+the code close to how it reads in rdflib; ``graph.namespace`` gives the (closed) vocabulary.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from graph.errors import OntologyError
@@ -15,216 +22,229 @@ from graph.relate import summary_id
 from graph.script import normalize, script_tag
 
 PREFIXES = {
-    "rg": RG._NS,
-    "rgd": RGD,
-    "org": ORG,
-    "skos": SKOS,
-    "prov": PROV,
-    "dcterms": DCTERMS,
-    "owl": OWL,
-    "rdfs": RDFS,
-    "xsd": XSD,
+    "rg": str(RG._NS),
+    "org": str(ORG),
+    "skos": str(SKOS),
+    "prov": str(PROV),
+    "dcterms": str(DCTERMS),
+    "owl": str(OWL),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
 }
+Triples = list[ox.Triple]
 
 
-def load_ontology(path: Path = ONTOLOGY_FILE) -> Graph:
-    kg = Graph()
+@lru_cache(maxsize=4096)
+def N(iri: str) -> ox.NamedNode:  # noqa: N802 - reads like rdflib's URIRef
+    return ox.NamedNode(iri)
+
+
+def node(ref: str) -> ox.NamedNode:
+    """An instance IRI from a model id (``post/…``) or a role reference (``role:KEY``)."""
+    return N(str(RGD) + ("role/" + ref[5:] if ref.startswith("role:") else ref))
+
+
+def text(value: str, lang: str) -> ox.Literal:
+    return ox.Literal(value, language=lang)
+
+
+def zh(value: str) -> ox.Literal:
+    return ox.Literal(normalize(value), language="zh-Hans")
+
+
+def as_written(value: str) -> ox.Literal:
+    return ox.Literal(value, language=script_tag(value))
+
+
+def integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=N(str(XSD.integer)))
+
+
+def decimal(value: float) -> ox.Literal:
+    """Two decimals in the canonical form engines agree on (1.0, not 1.00)."""
+    lexical = f"{value:.2f}".rstrip("0")
+    return ox.Literal(lexical + "0" if lexical.endswith(".") else lexical, datatype=N(str(XSD.decimal)))
+
+
+TRUE = ox.Literal("true", datatype=N(str(XSD.boolean)))
+A = N(str(RDF.type))
+
+
+def load_ontology(path: Path = ONTOLOGY_FILE) -> Triples:
     try:
-        kg.parse(path, format="turtle")
+        return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
     except FileNotFoundError:
         raise OntologyError(f"{path}: ontology not found") from None
-    except Exception as e:
+    except SyntaxError as e:
         raise OntologyError(f"{path}: not valid Turtle ({e})") from None
-    return kg
 
 
-def iri(ref: str) -> URIRef:
-    """An instance IRI from a model id (``post/…``) or a role reference (``role:KEY``)."""
-    if ref.startswith("role:"):
-        return RGD["role/" + ref[5:]]
-    return RGD[ref]
-
-
-def zh(text: str) -> Literal:
-    return Literal(normalize(text), lang="zh-Hans")
-
-
-def as_written(text: str) -> Literal:
-    return Literal(text, lang=script_tag(text))
-
-
-def emit_graph(model: OrgModel, *, ontology: Graph | None = None) -> Graph:
+def emit_graph(model: OrgModel, *, ontology: Triples | None = None) -> Triples:
     """The whole graph: ontology, theme scheme, departments, roles, posts, duties and edges."""
-    kg = Graph()
-    for prefix, ns in PREFIXES.items():
-        kg.bind(prefix, ns)
-    kg += ontology if ontology is not None else load_ontology()
-    _sources(kg, model)
-    _vocabulary(kg, model)
-    for post in model.posts:
-        _post(kg, post)
-    _reporting(kg, model)
-    _overlaps(kg, model)
-    return kg
+    triples = list(ontology if ontology is not None else load_ontology())
+    for part in (_sources(model), _vocabulary(model), *(_post(p) for p in model.posts), _reporting(model), _overlaps(model)):
+        triples.extend(ox.Triple(s, p, o) for s, p, o in part)
+    return _unique(triples)
 
 
-def _sources(kg: Graph, model: OrgModel) -> None:
+def _unique(triples: Triples) -> Triples:
+    """Drop repeated triples (a role edge read from several duties), keeping the first."""
+    seen: set[ox.Triple] = set()
+    return [t for t in triples if not (t in seen or seen.add(t))]  # type: ignore[func-returns-value]
+
+
+Spo = Iterator[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]]
+
+
+def _sources(model: OrgModel) -> Spo:
     for src in model.sources:
-        node = RGD["source/" + src.slug]
-        kg.add((node, RDF.type, RG.SourceDocument))
-        kg.add((node, DCTERMS.title, Literal(src.path.name)))
-        kg.add((node, RG.sha256, Literal(src.sha256)))
-        kg.add((node, RG.lineCount, Literal(len(src.lines))))
-        kg.add((node, RG.encoding, Literal(src.encoding)))
+        s = node("source/" + src.slug)
+        yield s, A, N(RG.SourceDocument)
+        yield s, N(DCTERMS.title), ox.Literal(src.path.name)
+        yield s, N(RG.sha256), ox.Literal(src.sha256)
+        yield s, N(RG.lineCount), integer(len(src.lines))
+        yield s, N(RG.encoding), ox.Literal(src.encoding)
     for org in model.organizations:
-        node = RGD[org.id]
-        kg.add((node, RDF.type, RG.Organization))
-        kg.add((node, RDFS.label, as_written(org.heading)))
+        s = node(org.id)
+        yield s, A, N(RG.Organization)
+        yield s, N(RDFS.label), as_written(org.heading)
         if normalize(org.heading) != org.heading:
-            kg.add((node, RDFS.label, zh(org.heading)))
-        kg.add((node, PROV.wasDerivedFrom, RGD["source/" + org.source]))
-        kg.add((node, RG.sourceLine, Literal(org.line)))
+            yield s, N(RDFS.label), zh(org.heading)
+        yield s, N(PROV.wasDerivedFrom), node("source/" + org.source)
+        yield s, N(RG.sourceLine), integer(org.line)
 
 
-def _vocabulary(kg: Graph, model: OrgModel) -> None:
+def _vocabulary(model: OrgModel) -> Spo:
     for dept in model.departments:
-        node = URIRef(dept.iri)
-        kg.add((node, RDF.type, RG.Department))
-        kg.add((node, SKOS.prefLabel, Literal(dept.zh, lang="zh-Hans")))
-        kg.add((node, SKOS.prefLabel, Literal(dept.en, lang="en")))
+        s = N(dept.iri)
+        yield s, A, N(RG.Department)
+        yield s, N(SKOS.prefLabel), text(dept.zh, "zh-Hans")
+        yield s, N(SKOS.prefLabel), text(dept.en, "en")
     written: dict[str, set[str]] = {}
     for post in model.posts:
         if not post.name_inferred:
             written.setdefault(post.role, set()).add(post.name_written)
     for role in model.roles:
-        node = URIRef(role.iri)
+        s = N(role.iri)
         for cls in (RG.Role, ORG.Role, SKOS.Concept):
-            kg.add((node, RDF.type, cls))
-        kg.add((node, SKOS.prefLabel, Literal(role.zh, lang="zh-Hans")))
-        kg.add((node, SKOS.prefLabel, Literal(role.en, lang="en")))
+            yield s, A, N(cls)
+        yield s, N(SKOS.prefLabel), text(role.zh, "zh-Hans")
+        yield s, N(SKOS.prefLabel), text(role.en, "en")
         for alias in role.aliases:
-            kg.add((node, SKOS.altLabel, Literal(alias, lang="zh-Hans")))
+            yield s, N(SKOS.altLabel), text(alias, "zh-Hans")
         for name in sorted(written.get(role.key, ())):
             if normalize(name) != role.zh and normalize(name) not in role.aliases:
-                kg.add((node, SKOS.altLabel, zh(name)))
+                yield s, N(SKOS.altLabel), zh(name)
             if normalize(name) != name:
-                kg.add((node, SKOS.altLabel, as_written(name)))
-        kg.add((node, RG.rank, Literal(role.rank)))
-        kg.add((node, RG.inDepartment, RGD["dept/" + role.department]))
+                yield s, N(SKOS.altLabel), as_written(name)
+        yield s, N(RG.rank), integer(role.rank)
+        yield s, N(RG.inDepartment), node("dept/" + role.department)
     for theme in model.themes:
-        node = URIRef(theme.iri)
-        kg.add((node, RDF.type, RG.DutyTheme))
-        kg.add((node, RDF.type, SKOS.Concept))
-        kg.add((node, SKOS.inScheme, RG.DutyThemes))
-        kg.add((RG.DutyThemes, SKOS.hasTopConcept, node))
-        kg.add((node, SKOS.prefLabel, Literal(theme.zh, lang="zh-Hans")))
-        kg.add((node, SKOS.prefLabel, Literal(theme.en, lang="en")))
+        s = N(theme.iri)
+        yield s, A, N(RG.DutyTheme)
+        yield s, A, N(SKOS.Concept)
+        yield s, N(SKOS.inScheme), N(RG.DutyThemes)
+        yield N(RG.DutyThemes), N(SKOS.hasTopConcept), s
+        yield s, N(SKOS.prefLabel), text(theme.zh, "zh-Hans")
+        yield s, N(SKOS.prefLabel), text(theme.en, "en")
         for term in theme.terms:
-            kg.add((node, SKOS.altLabel, Literal(term, lang="zh-Hans")))
+            yield s, N(SKOS.altLabel), text(term, "zh-Hans")
 
 
-def _post(kg: Graph, post: Post) -> None:
-    node, source = RGD[post.id], RGD["source/" + post.source]
-    kg.add((node, RDF.type, RG.Post))
-    kg.add((node, RDFS.label, Literal(post.label, lang="zh-Hans")))
-    kg.add((node, RG.nameAsWritten, as_written(post.name_written)))
-    kg.add((node, ORG.role, RGD["role/" + post.role]))
-    kg.add((node, ORG.postIn, RGD[post.org_id]))
-    kg.add((node, RG.inDepartment, RGD["dept/" + post.department]))
-    kg.add((node, RG.sourceLine, Literal(post.line)))
-    kg.add((node, RG.sourceDocument, source))
-    kg.add((node, PROV.wasDerivedFrom, source))
+def _post(post: Post) -> Spo:
+    s, source = node(post.id), node("source/" + post.source)
+    yield s, A, N(RG.Post)
+    yield s, N(RDFS.label), text(post.label, "zh-Hans")
+    yield s, N(RG.nameAsWritten), as_written(post.name_written)
+    yield s, N(ORG.role), node("role/" + post.role)
+    yield s, N(ORG.postIn), node(post.org_id)
+    yield s, N(RG.inDepartment), node("dept/" + post.department)
+    yield s, N(RG.sourceLine), integer(post.line)
+    yield s, N(RG.sourceDocument), source
+    yield s, N(PROV.wasDerivedFrom), source
     if post.name_inferred:
-        kg.add((node, RG.nameInferred, Literal(True)))
+        yield s, N(RG.nameInferred), TRUE
     if post.summary:
-        summary = RGD[summary_id(post)]
-        kg.add((node, RG.summary, zh(post.summary)))
-        kg.add((node, RG.hasSummary, summary))
-        kg.add((summary, RDF.type, RG.PostSummary))
-        kg.add((summary, RDFS.label, zh(post.summary)))
-        kg.add((summary, RG.originalText, as_written(post.summary)))
-        kg.add((summary, RG.sourceLine, Literal(post.summary_line)))
-        kg.add((summary, RG.sourceDocument, source))
+        summary = node(summary_id(post))
+        yield s, N(RG.summary), zh(post.summary)
+        yield s, N(RG.hasSummary), summary
+        yield summary, A, N(RG.PostSummary)
+        yield summary, N(RDFS.label), zh(post.summary)
+        yield summary, N(RG.originalText), as_written(post.summary)
+        yield summary, N(RG.sourceLine), integer(post.summary_line or post.line)
+        yield summary, N(RG.sourceDocument), source
     for duty in post.duties:
-        d = RGD[duty.id]
-        kg.add((node, RG.hasDuty, d))
-        kg.add((d, RDF.type, RG.Duty))
-        kg.add((d, RDFS.label, Literal(duty.label, lang="zh-Hans")))
-        kg.add((d, RG.originalText, as_written(duty.original)))
-        kg.add((d, RG.ordinal, Literal(duty.ordinal)))
-        kg.add((d, RG.numberAsWritten, Literal(duty.number)))
-        kg.add((d, RG.sourceLine, Literal(duty.line)))
-        kg.add((d, RG.sourceDocument, source))
+        d = node(duty.id)
+        yield s, N(RG.hasDuty), d
+        yield d, A, N(RG.Duty)
+        yield d, N(RDFS.label), text(duty.label, "zh-Hans")
+        yield d, N(RG.originalText), as_written(duty.original)
+        yield d, N(RG.ordinal), integer(duty.ordinal)
+        yield d, N(RG.numberAsWritten), ox.Literal(duty.number)
+        yield d, N(RG.sourceLine), integer(duty.line)
+        yield d, N(RG.sourceDocument), source
         for theme in duty.themes:
-            kg.add((d, RG.hasTheme, RGD["theme/" + theme]))
+            yield d, N(RG.hasTheme), node("theme/" + theme)
         if duty.boilerplate:
-            kg.add((d, RG.boilerplate, Literal(True)))
+            yield d, N(RG.boilerplate), TRUE
 
 
-def _reporting(kg: Graph, model: OrgModel) -> None:
-    role_of = {p.id: p.role for p in model.posts}
-    source_of = {p.id: p.source for p in model.posts}
+def _reporting(model: OrgModel) -> Spo:
+    posts = {p.id: p for p in model.posts}
     line_of = {d.id: d.line for p in model.posts for d in p.duties}
-    line_of.update({summary_id(p): p.summary_line for p in model.posts if p.summary_line})
+    line_of.update({summary_id(p): p.summary_line or p.line for p in model.posts if p.summary})
     line_of.update({p.id: p.line for p in model.posts})
     for line in model.reporting:
-        node = RGD[line.id]
-        sub, sup = iri(line.subordinate), iri(line.superior)
-        kg.add((node, RDF.type, RG.ReportingLine))
-        kg.add((node, RG.subordinate, sub))
-        kg.add((node, RG.superior, sup))
-        kg.add((node, RG.evidence, RGD[line.evidence]))
-        kg.add((node, RG.cue, Literal(line.cue, lang="zh-Hans")))
-        kg.add((node, RG.basis, Literal(line.basis)))
-        post_id = line.evidence if line.evidence in source_of else "post/" + line.evidence.split("/", 1)[1].rsplit("/", 1)[0]
-        if post_id in source_of:
-            kg.add((node, RG.sourceDocument, RGD["source/" + source_of[post_id]]))
+        s, sub, sup = node(line.id), node(line.subordinate), node(line.superior)
+        yield s, A, N(RG.ReportingLine)
+        yield s, N(RG.subordinate), sub
+        yield s, N(RG.superior), sup
+        yield s, N(RG.evidence), node(line.evidence)
+        yield s, N(RG.cue), text(line.cue, "zh-Hans")
+        yield s, N(RG.basis), ox.Literal(line.basis)
+        owner = posts.get(line.subordinate) or posts.get(line.superior)
+        if owner is not None:
+            yield s, N(RG.sourceDocument), node("source/" + owner.source)
         if line.evidence in line_of:
-            kg.add((node, RG.sourceLine, Literal(line_of[line.evidence])))
-        if line.subordinate in role_of and line.superior in role_of:
-            kg.add((sub, RG.reportsTo, sup))
-        sub_role = role_of.get(line.subordinate, line.subordinate.removeprefix("role:"))
-        sup_role = role_of.get(line.superior, line.superior.removeprefix("role:"))
+            yield s, N(RG.sourceLine), integer(line_of[line.evidence])
+        if line.subordinate in posts and line.superior in posts:
+            yield sub, N(RG.reportsTo), sup
+        sub_role = posts[line.subordinate].role if line.subordinate in posts else line.subordinate.removeprefix("role:")
+        sup_role = posts[line.superior].role if line.superior in posts else line.superior.removeprefix("role:")
         if sub_role != sup_role:
-            kg.add((RGD["role/" + sub_role], RG.reportsTo, RGD["role/" + sup_role]))
+            yield node("role/" + sub_role), N(RG.reportsTo), node("role/" + sup_role)
 
 
-def _overlaps(kg: Graph, model: OrgModel) -> None:
+def _overlaps(model: OrgModel) -> Spo:
     owner = {d.id: p for p in model.posts for d in p.duties}
     for overlap in model.overlaps:
-        node = RGD[overlap.id]
-        kg.add((node, RDF.type, RG.DutyOverlap))
-        kg.add((node, RG.duty, RGD[overlap.duty_a]))
-        kg.add((node, RG.duty, RGD[overlap.duty_b]))
-        kg.add((node, RG.score, Literal(_decimal(overlap.score), datatype=XSD.decimal)))
+        s = node(overlap.id)
+        yield s, A, N(RG.DutyOverlap)
+        yield s, N(RG.duty), node(overlap.duty_a)
+        yield s, N(RG.duty), node(overlap.duty_b)
+        yield s, N(RG.score), decimal(overlap.score)
         for theme in overlap.themes:
-            kg.add((node, RG.sharedTheme, RGD["theme/" + theme]))
+            yield s, N(RG.sharedTheme), node("theme/" + theme)
         pa, pb = owner[overlap.duty_a], owner[overlap.duty_b]
-        kg.add((RGD[pa.id], RG.sharesDutyWith, RGD[pb.id]))
-        kg.add((RGD[pb.id], RG.sharesDutyWith, RGD[pa.id]))
+        yield node(pa.id), N(RG.sharesDutyWith), node(pb.id)
+        yield node(pb.id), N(RG.sharesDutyWith), node(pa.id)
         if pa.role != pb.role:
-            kg.add((RGD["role/" + pa.role], RG.sharesDutyWith, RGD["role/" + pb.role]))
-            kg.add((RGD["role/" + pb.role], RG.sharesDutyWith, RGD["role/" + pa.role]))
+            yield node("role/" + pa.role), N(RG.sharesDutyWith), node("role/" + pb.role)
+            yield node("role/" + pb.role), N(RG.sharesDutyWith), node("role/" + pa.role)
     themes = {t.key: t for t in model.themes}
     for share in model.theme_shares:
-        node = RGD[f"theme-share/{share.role_a}/{share.role_b}"]
-        kg.add((node, RDF.type, RG.ThemeCoOwnership))
-        kg.add((node, RG.role, RGD["role/" + share.role_a]))
-        kg.add((node, RG.role, RGD["role/" + share.role_b]))
-        kg.add((node, RG.weight, Literal(_decimal(share.weight), datatype=XSD.decimal)))
-        kg.add((node, RDFS.label, Literal("、".join(themes[t].zh for t in share.themes), lang="zh-Hans")))
+        s = node(f"theme-share/{share.role_a}/{share.role_b}")
+        yield s, A, N(RG.ThemeCoOwnership)
+        yield s, N(RG.role), node("role/" + share.role_a)
+        yield s, N(RG.role), node("role/" + share.role_b)
+        yield s, N(RG.weight), decimal(share.weight)
+        yield s, N(RDFS.label), text("、".join(themes[t].zh for t in share.themes), "zh-Hans")
         for theme in share.themes:
-            kg.add((node, RG.sharedTheme, RGD["theme/" + theme]))
+            yield s, N(RG.sharedTheme), node("theme/" + theme)
     for cluster in model.clusters:
-        node = RGD[cluster.id]
-        kg.add((node, RDF.type, RG.DutyCluster))
-        kg.add((node, RDFS.label, Literal(cluster.label, lang="zh-Hans")))
-        kg.add((node, RG.memberCount, Literal(len(cluster.members))))
+        s = node(cluster.id)
+        yield s, A, N(RG.DutyCluster)
+        yield s, N(RDFS.label), text(cluster.label, "zh-Hans")
+        yield s, N(RG.memberCount), integer(len(cluster.members))
         for member in cluster.members:
-            kg.add((node, RG.member, RGD[member]))
-
-
-def _decimal(value: float) -> str:
-    """Two decimals, in the canonical form engines agree on (1.0, not 1.00)."""
-    text = f"{value:.2f}".rstrip("0")
-    return text + "0" if text.endswith(".") else text
+            yield s, N(RG.member), node(member)

@@ -1,48 +1,41 @@
-"""Write and read graph files. Turtle through rdflib's sorted serializer (byte-stable)."""
+"""Write and read graph files.
+
+Output goes through pyoxigraph's serializers, triples sorted so that the same input gives the
+same bytes. Oxigraph writes language tags in lower case (BCP 47 tags are case-insensitive);
+the contract spells them zh-Hans, zh-Hant, so that case is restored on the way out.
+"""
 
 from __future__ import annotations
 
-import json
+import re
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from graph.errors import RolegraphError
 
-
-def write_graph(kg: Graph, path: Path, fmt: str) -> None:
-    if fmt == "json-ld":
-        path.write_text(canonical_jsonld(kg), encoding="utf-8")
-    else:
-        path.write_bytes(kg.serialize(format=fmt, encoding="utf-8"))
+FORMATS = {"turtle": ox.RdfFormat.TURTLE, "json-ld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES}
+_TAGS = {b"zh-hans": b"zh-Hans", b"zh-hant": b"zh-Hant"}
+_TURTLE_TAG = re.compile(rb'"@(zh-han[st])\b')
+_JSON_TAG = re.compile(rb'"@language":\s*"(zh-han[st])"')
 
 
-def canonical_jsonld(kg: Graph) -> str:
-    """JSON-LD with nodes sorted by @id and values sorted, so equal graphs give equal bytes.
-
-    rdflib's JSON-LD serializer follows the store's iteration order, which varies with the
-    interpreter's hash seed; the order of values carries no meaning in RDF.
-    """
-    doc = json.loads(kg.serialize(format="json-ld", context=_context(kg), auto_compact=True))
-    nodes = doc.get("@graph", doc if isinstance(doc, list) else [doc])
-    for node in nodes:
-        for key, value in node.items():
-            if isinstance(value, list):
-                node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    nodes = sorted(nodes, key=lambda n: str(n.get("@id", "")))
-    out = {"@context": doc.get("@context", {}), "@graph": nodes} if isinstance(doc, dict) else nodes
-    return json.dumps(out, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+def sort_triples(triples: list[ox.Triple]) -> list[ox.Triple]:
+    """Subjects, then predicates, then objects, by their text: a stable order for the writers."""
+    return sorted(triples, key=lambda t: (t.subject.value, t.predicate.value, str(t.object)))
 
 
-def _context(kg: Graph) -> dict[str, str]:
-    return {prefix: str(ns) for prefix, ns in sorted(kg.namespaces()) if prefix in _PREFIXES}
-
-
-_PREFIXES = {"rg", "rgd", "org", "skos", "prov", "dcterms", "owl", "rdfs", "xsd"}
+def write_graph(triples: list[ox.Triple], path: Path, fmt: str, *, prefixes: dict[str, str]) -> None:
+    """Serialize already-sorted triples to ``path`` in ``fmt`` (turtle, json-ld, nt)."""
+    data = ox.serialize(triples, format=FORMATS[fmt], prefixes=prefixes if fmt == "turtle" else None)
+    pattern = _JSON_TAG if fmt == "json-ld" else _TURTLE_TAG
+    data = pattern.sub(lambda m: m.group(0).replace(m.group(1), _TAGS[m.group(1)]), data)
+    path.write_bytes(data if data.endswith(b"\n") else data + b"\n")
 
 
 def read_graph(path: Path) -> Graph:
-    """Load a graph file (Turtle, JSON-LD, N-Triples …, by its suffix)."""
+    """Load a graph file into rdflib (Turtle, JSON-LD, N-Triples …, by its suffix)."""
     if not path.is_file():
         raise RolegraphError(f"{path}: no graph file here; run 'rolegraph build' first or pass --graph")
     kg = Graph()
