@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import networkx as nx
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from graph.model import Cluster, Duty, Overlap, Post
@@ -43,54 +44,115 @@ def duty_similarity(a: str, b: str) -> float:
     return round((fuzz.token_set_ratio(bigrams(a), bigrams(b)) + fuzz.ratio(content(a), content(b))) / 200, 2)
 
 
-def similar_pairs(duties: Sequence[Duty], *, threshold: float) -> list[tuple[int, int, float]]:
-    """(i, j, score) for i < j with score ≥ threshold, comparing identical texts only once."""
-    texts = [content(d.label) for d in duties]
-    distinct = sorted(set(texts))
-    index = {t: i for i, t in enumerate(distinct)}
-    grams = [" ".join(t[i : i + 2] for i in range(len(t) - 1)) or t for t in distinct]
-    by_set = process.cdist(grams, grams, scorer=fuzz.token_set_ratio, workers=-1, dtype="float32")
-    by_order = process.cdist(distinct, distinct, scorer=fuzz.ratio, workers=-1, dtype="float32")
-    scores = (by_set + by_order) / 200
-    groups: dict[int, list[int]] = {}
-    for k, text in enumerate(texts):
-        groups.setdefault(index[text], []).append(k)
-    pairs: list[tuple[int, int, float]] = []
-    rows, cols = (scores >= threshold - 1e-9).nonzero()
-    for a, b in zip(rows.tolist(), cols.tolist(), strict=True):
-        if a > b:
-            continue
-        score = round(float(scores[a, b]), 2)
-        for i in groups[a]:
-            for j in groups[b]:
-                if (a < b or i < j) and i != j:
-                    pairs.append((min(i, j), max(i, j), score))
-    return sorted(pairs)
+EXACT_LIMIT = 4000  # distinct texts compared all-pairs; above this, candidates come from blocking
+_MAX_DF = 0.01  # bigrams in more than 1 % of the texts are too common to propose candidates
+
+
+def similar_pairs(texts: Sequence[str], *, threshold: float, exact: bool | None = None) -> list[tuple[int, int, float]]:
+    """(a, b, score), a < b, for distinct duty contents that score at least ``threshold``.
+
+    Up to EXACT_LIMIT texts every pair is scored (rapidfuzz's cdist). Beyond, candidate pairs
+    are those that share a rare character bigram, found with a sparse product of scikit-learn
+    bigram vectors, and only they are scored: the cost grows with the candidates, not n².
+    """
+    if exact is None:
+        exact = len(texts) <= EXACT_LIMIT
+    grams = [_grams(t) for t in texts]
+    if exact:
+        by_set = process.cdist(grams, grams, scorer=fuzz.token_set_ratio, workers=-1, dtype="float32")
+        by_order = process.cdist(texts, texts, scorer=fuzz.ratio, workers=-1, dtype="float32")
+        scores = (by_set + by_order) / 200
+        rows, cols = (scores >= threshold - 1e-9).nonzero()
+        return sorted((a, b, round(float(scores[a, b]), 2)) for a, b in zip(rows.tolist(), cols.tolist(), strict=True) if a < b)
+    found = []
+    for a, b in candidate_pairs(grams):
+        score = round((fuzz.token_set_ratio(grams[a], grams[b]) + fuzz.ratio(texts[a], texts[b])) / 200, 2)
+        if score >= threshold:
+            found.append((a, b, score))
+    return sorted(found)
+
+
+def candidate_pairs(grams: Sequence[str], *, chunk: int = 2000) -> Iterator[tuple[int, int]]:
+    """Pairs (a < b) of texts sharing at least one bigram that few texts have."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    vectorizer = CountVectorizer(analyzer=str.split, max_df=_MAX_DF, min_df=2, binary=True, dtype=np.float32)
+    try:
+        matrix = vectorizer.fit_transform(grams).tocsr()
+    except ValueError:  # no bigram is both shared and rare
+        return
+    transposed = matrix.T.tocsc()
+    for start in range(0, matrix.shape[0], chunk):
+        product = (matrix[start : start + chunk] @ transposed).tocoo()
+        for row, col in zip(product.row.tolist(), product.col.tolist(), strict=True):
+            if start + row < col:
+                yield start + row, col
+
+
+def _grams(text: str) -> str:
+    return " ".join(text[i : i + 2] for i in range(len(text) - 1)) or text
 
 
 def find_overlaps(posts: Sequence[Post], *, threshold: float = DEFAULT_THRESHOLD) -> tuple[list[Overlap], list[Cluster]]:
-    """Overlaps between posts of different roles (or of one organization), and duty clusters."""
+    """Overlaps and clusters of the duties of ``posts``, in size linear in the corpus.
+
+    Texts are compared once per distinct content. A pair of similar texts gives an overlap for
+    every pair of different posts of one organization that carry them, and one overlap per pair
+    of different roles across organizations (the first duty of each role, by id): stores that
+    copy a template add members to clusters, not overlaps by the square of their number.
+    """
     owner = {d.id: p for p in posts for d in p.duties}
-    duties = [d for p in posts for d in p.duties if not d.boilerplate]
-    overlaps: list[Overlap] = []
+    duties = sorted((d for p in posts for d in p.duties if not d.boilerplate), key=lambda d: d.id)
+    groups: dict[str, list[Duty]] = {}
+    for duty in duties:
+        groups.setdefault(content(duty.label), []).append(duty)
+    texts = sorted(groups)
+    pairs = similar_pairs(texts, threshold=threshold)
+    pairs += [(a, a, 1.0) for a, text in enumerate(texts) if len(groups[text]) > 1]
+    overlaps: dict[str, Overlap] = {}
     links = nx.Graph()
-    for i, j, score in similar_pairs(duties, threshold=threshold):
-        a, b = duties[i], duties[j]
-        pa, pb = owner[a.id], owner[b.id]
-        if pa.id == pb.id:
-            continue
+    links.add_nodes_from(range(len(texts)))
+    for a, b, score in pairs:
         if score >= CLUSTER_THRESHOLD:
-            links.add_edge(a.id, b.id)
-        if pa.role != pb.role or pa.org_id == pb.org_id:
-            shared = tuple(sorted(set(a.themes) & set(b.themes)))
-            first, second = sorted((a.id, b.id))
-            overlaps.append(Overlap(_digest("overlap", first, second), first, second, score, shared))
-    labels = {d.id: d.label for d in duties}
-    clusters = [
-        Cluster(_digest("cluster", *sorted(members)), tuple(sorted(members)), _representative(sorted(members), labels))
-        for members in nx.connected_components(links)
-    ]
-    return sorted(overlaps, key=lambda o: o.id), sorted(clusters, key=lambda c: c.id)
+            links.add_edge(a, b)
+        for first, second in _overlapping(groups[texts[a]], groups[texts[b]], owner, same=a == b):
+            shared = tuple(sorted(set(first.themes) & set(second.themes)))
+            ids = sorted((first.id, second.id))
+            overlap = Overlap(_digest("overlap", *ids), ids[0], ids[1], score, shared)
+            overlaps.setdefault(overlap.id, overlap)
+    clusters = []
+    for component in nx.connected_components(links):
+        members = sorted(d.id for i in component for d in groups[texts[i]])
+        if len(members) > 1:
+            labels = {d.id: d.label for i in component for d in groups[texts[i]]}
+            clusters.append(Cluster(_digest("cluster", *members), tuple(members), _representative(members, labels)))
+    return sorted(overlaps.values(), key=lambda o: o.id), sorted(clusters, key=lambda c: c.id)
+
+
+def _overlapping(left: list[Duty], right: list[Duty], owner: dict[str, Post], *, same: bool) -> Iterator[tuple[Duty, Duty]]:
+    by_org: dict[str, list[Duty]] = {}
+    for duty in right:
+        by_org.setdefault(owner[duty.id].org_id, []).append(duty)
+    covered: set[tuple[str, str]] = set()
+    for x in left:
+        for y in by_org.get(owner[x.id].org_id, ()):
+            if owner[x.id].id != owner[y.id].id and (not same or x.id < y.id):
+                covered.add((owner[x.id].role, owner[y.id].role))
+                yield x, y
+    firsts_left = _first_by_role(left, owner)
+    firsts_right = _first_by_role(right, owner)
+    for role_x, x in firsts_left.items():
+        for role_y, y in firsts_right.items():
+            if role_x != role_y and (role_x, role_y) not in covered and (role_y, role_x) not in covered:
+                if not same or role_x < role_y:
+                    yield x, y
+
+
+def _first_by_role(duties: list[Duty], owner: dict[str, Post]) -> dict[str, Duty]:
+    firsts: dict[str, Duty] = {}
+    for duty in duties:  # sorted by id
+        firsts.setdefault(owner[duty.id].role, duty)
+    return firsts
 
 
 def _representative(members: list[str], labels: dict[str, str]) -> str:

@@ -96,6 +96,7 @@ class RoleBook:
             for name in (role.zh, *role.aliases):
                 self._by_name[name] = role.key
         self._departments = {d.key: d for d in pack.departments}
+        self.memo: dict[str, tuple[str, ...]] = {}
 
     @cached_property
     def names_longest_first(self) -> tuple[str, ...]:

@@ -87,17 +87,10 @@ def read_post(text: PostText, org_id: str, slug: str, org_index: int, pack: Pack
 
 def _duty(duty_id: str, post_id: str, ordinal: int, number: str, text: str, line: int, pack: Pack, book: RoleBook) -> Duty:
     label = normalize(text)
-    return Duty(
-        duty_id,
-        post_id,
-        ordinal,
-        number,
-        text,
-        label,
-        line,
-        themes=tag_themes(label, pack.themes, book),
-        boilerplate=is_boilerplate(label),
-    )
+    themes = book.memo.get(label)
+    if themes is None:  # stores copy templates: tag each distinct text once
+        themes = book.memo[label] = tag_themes(label, pack.themes, book)
+    return Duty(duty_id, post_id, ordinal, number, text, label, line, themes=themes, boilerplate=is_boilerplate(label))
 
 
 def infer_unnamed(posts: list[Post], book: RoleBook) -> list[Post]:

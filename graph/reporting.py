@@ -156,9 +156,12 @@ def find_reporting(
         by_org_role.setdefault((post.org_id, post.role), post.id)
     lines: list[ReportingLine] = []
     seen: set[tuple[str, str, str]] = set()
+    memo: dict[str, list[Mention]] = {}
     for item in evidence:
         own = book.roles[item.post.role]
-        for mention in find_mentions(item.text, book):
+        if item.text not in memo:
+            memo[item.text] = find_mentions(item.text, book)
+        for mention in memo[item.text]:
             for name in mention.names:
                 other = book.resolve(name)
                 if other is None:

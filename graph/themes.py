@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import networkx as nx
 
@@ -18,6 +19,7 @@ BOILERPLATE = re.compile(
 BOILERPLATE_LOOSE = re.compile(r"(?:领导|负责人|上级).{0,4}(?:交办|交给|交代|安排|分配).{0,8}(?:工作|任务)[。.;；]?$")
 
 
+@lru_cache(maxsize=1 << 16)
 def is_boilerplate(label: str) -> bool:
     """A catch-all duty: short, and only says 'do what the superior assigns'."""
     text = label.replace(" ", "")
