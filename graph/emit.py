@@ -70,6 +70,12 @@ TRUE = ox.Literal("true", datatype=N(str(XSD.boolean)))
 A = N(str(RDF.type))
 
 
+@lru_cache(maxsize=256)
+def rg(name: str) -> ox.NamedNode:
+    """An rg: term, checked against the closed namespace once, then served from the cache."""
+    return N(str(getattr(RG, name)))
+
+
 def load_ontology(path: Path = ONTOLOGY_FILE) -> Triples:
     try:
         return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
@@ -83,7 +89,7 @@ def emit_graph(model: OrgModel, *, ontology: Triples | None = None) -> Triples:
     """The whole graph: ontology, theme scheme, departments, roles, posts, duties and edges."""
     triples = list(ontology if ontology is not None else load_ontology())
     for part in (_sources(model), _vocabulary(model), *(_post(p) for p in model.posts), _reporting(model), _overlaps(model)):
-        triples.extend(ox.Triple(s, p, o) for s, p, o in part)
+        triples.extend(ox.Triple(*spo) for spo in part)
     return _unique(triples)
 
 
@@ -99,25 +105,25 @@ Spo = Iterator[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]]
 def _sources(model: OrgModel) -> Spo:
     for src in model.sources:
         s = node("source/" + src.slug)
-        yield s, A, N(RG.SourceDocument)
+        yield s, A, rg("SourceDocument")
         yield s, N(DCTERMS.title), ox.Literal(src.path.name)
         yield s, N(RG.sha256), ox.Literal(src.sha256)
-        yield s, N(RG.lineCount), integer(len(src.lines))
-        yield s, N(RG.encoding), ox.Literal(src.encoding)
+        yield s, rg("lineCount"), integer(len(src.lines))
+        yield s, rg("encoding"), ox.Literal(src.encoding)
     for org in model.organizations:
         s = node(org.id)
-        yield s, A, N(RG.Organization)
+        yield s, A, rg("Organization")
         yield s, N(RDFS.label), as_written(org.heading)
         if normalize(org.heading) != org.heading:
             yield s, N(RDFS.label), zh(org.heading)
         yield s, N(PROV.wasDerivedFrom), node("source/" + org.source)
-        yield s, N(RG.sourceLine), integer(org.line)
+        yield s, rg("sourceLine"), integer(org.line)
 
 
 def _vocabulary(model: OrgModel) -> Spo:
     for dept in model.departments:
         s = N(dept.iri)
-        yield s, A, N(RG.Department)
+        yield s, A, rg("Department")
         yield s, N(SKOS.prefLabel), text(dept.zh, "zh-Hans")
         yield s, N(SKOS.prefLabel), text(dept.en, "en")
     written: dict[str, set[str]] = {}
@@ -137,14 +143,14 @@ def _vocabulary(model: OrgModel) -> Spo:
                 yield s, N(SKOS.altLabel), zh(name)
             if normalize(name) != name:
                 yield s, N(SKOS.altLabel), as_written(name)
-        yield s, N(RG.rank), integer(role.rank)
-        yield s, N(RG.inDepartment), node("dept/" + role.department)
+        yield s, rg("rank"), integer(role.rank)
+        yield s, rg("inDepartment"), node("dept/" + role.department)
     for theme in model.themes:
         s = N(theme.iri)
-        yield s, A, N(RG.DutyTheme)
+        yield s, A, rg("DutyTheme")
         yield s, A, N(SKOS.Concept)
-        yield s, N(SKOS.inScheme), N(RG.DutyThemes)
-        yield N(RG.DutyThemes), N(SKOS.hasTopConcept), s
+        yield s, N(SKOS.inScheme), rg("DutyThemes")
+        yield rg("DutyThemes"), N(SKOS.hasTopConcept), s
         yield s, N(SKOS.prefLabel), text(theme.zh, "zh-Hans")
         yield s, N(SKOS.prefLabel), text(theme.en, "en")
         for term in theme.terms:
@@ -153,40 +159,41 @@ def _vocabulary(model: OrgModel) -> Spo:
 
 def _post(post: Post) -> Spo:
     s, source = node(post.id), node("source/" + post.source)
-    yield s, A, N(RG.Post)
+    yield s, A, rg("Post")
     yield s, N(RDFS.label), text(post.label, "zh-Hans")
-    yield s, N(RG.nameAsWritten), as_written(post.name_written)
+    yield s, rg("nameAsWritten"), as_written(post.name_written)
     yield s, N(ORG.role), node("role/" + post.role)
     yield s, N(ORG.postIn), node(post.org_id)
-    yield s, N(RG.inDepartment), node("dept/" + post.department)
-    yield s, N(RG.sourceLine), integer(post.line)
-    yield s, N(RG.sourceDocument), source
+    yield s, rg("inDepartment"), node("dept/" + post.department)
+    yield s, rg("sourceLine"), integer(post.line)
+    yield s, rg("sourceDocument"), source
     yield s, N(PROV.wasDerivedFrom), source
     if post.name_inferred:
-        yield s, N(RG.nameInferred), TRUE
+        yield s, rg("nameInferred"), TRUE
     if post.summary:
         summary = node(summary_id(post))
-        yield s, N(RG.summary), zh(post.summary)
-        yield s, N(RG.hasSummary), summary
-        yield summary, A, N(RG.PostSummary)
+        yield s, rg("summary"), zh(post.summary)
+        yield s, rg("hasSummary"), summary
+        yield summary, A, rg("PostSummary")
         yield summary, N(RDFS.label), zh(post.summary)
-        yield summary, N(RG.originalText), as_written(post.summary)
-        yield summary, N(RG.sourceLine), integer(post.summary_line or post.line)
-        yield summary, N(RG.sourceDocument), source
-    for duty in post.duties:
-        d = node(duty.id)
-        yield s, N(RG.hasDuty), d
-        yield d, A, N(RG.Duty)
+        yield summary, rg("originalText"), as_written(post.summary)
+        yield summary, rg("sourceLine"), integer(post.summary_line or post.line)
+        yield summary, rg("sourceDocument"), source
+    duties = [node(duty.id) for duty in post.duties]
+    for d in duties:
+        yield s, rg("hasDuty"), d
+    for duty, d in zip(post.duties, duties, strict=True):
+        yield d, A, rg("Duty")
         yield d, N(RDFS.label), text(duty.label, "zh-Hans")
-        yield d, N(RG.originalText), as_written(duty.original)
-        yield d, N(RG.ordinal), integer(duty.ordinal)
-        yield d, N(RG.numberAsWritten), ox.Literal(duty.number)
-        yield d, N(RG.sourceLine), integer(duty.line)
-        yield d, N(RG.sourceDocument), source
+        yield d, rg("originalText"), as_written(duty.original)
+        yield d, rg("ordinal"), integer(duty.ordinal)
+        yield d, rg("numberAsWritten"), ox.Literal(duty.number)
+        yield d, rg("sourceLine"), integer(duty.line)
+        yield d, rg("sourceDocument"), source
         for theme in duty.themes:
-            yield d, N(RG.hasTheme), node("theme/" + theme)
+            yield d, rg("hasTheme"), node("theme/" + theme)
         if duty.boilerplate:
-            yield d, N(RG.boilerplate), TRUE
+            yield d, rg("boilerplate"), TRUE
 
 
 def _reporting(model: OrgModel) -> Spo:
@@ -196,55 +203,55 @@ def _reporting(model: OrgModel) -> Spo:
     line_of.update({p.id: p.line for p in model.posts})
     for line in model.reporting:
         s, sub, sup = node(line.id), node(line.subordinate), node(line.superior)
-        yield s, A, N(RG.ReportingLine)
-        yield s, N(RG.subordinate), sub
-        yield s, N(RG.superior), sup
-        yield s, N(RG.evidence), node(line.evidence)
-        yield s, N(RG.cue), text(line.cue, "zh-Hans")
-        yield s, N(RG.basis), ox.Literal(line.basis)
+        yield s, A, rg("ReportingLine")
+        yield s, rg("subordinate"), sub
+        yield s, rg("superior"), sup
+        yield s, rg("evidence"), node(line.evidence)
+        yield s, rg("cue"), text(line.cue, "zh-Hans")
+        yield s, rg("basis"), ox.Literal(line.basis)
         owner = posts.get(line.subordinate) or posts.get(line.superior)
         if owner is not None:
-            yield s, N(RG.sourceDocument), node("source/" + owner.source)
+            yield s, rg("sourceDocument"), node("source/" + owner.source)
         if line.evidence in line_of:
-            yield s, N(RG.sourceLine), integer(line_of[line.evidence])
+            yield s, rg("sourceLine"), integer(line_of[line.evidence])
         if line.subordinate in posts and line.superior in posts:
-            yield sub, N(RG.reportsTo), sup
+            yield sub, rg("reportsTo"), sup
         sub_role = posts[line.subordinate].role if line.subordinate in posts else line.subordinate.removeprefix("role:")
         sup_role = posts[line.superior].role if line.superior in posts else line.superior.removeprefix("role:")
         if sub_role != sup_role:
-            yield node("role/" + sub_role), N(RG.reportsTo), node("role/" + sup_role)
+            yield node("role/" + sub_role), rg("reportsTo"), node("role/" + sup_role)
 
 
 def _overlaps(model: OrgModel) -> Spo:
     owner = {d.id: p for p in model.posts for d in p.duties}
     for overlap in model.overlaps:
         s = node(overlap.id)
-        yield s, A, N(RG.DutyOverlap)
-        yield s, N(RG.duty), node(overlap.duty_a)
-        yield s, N(RG.duty), node(overlap.duty_b)
-        yield s, N(RG.score), decimal(overlap.score)
+        yield s, A, rg("DutyOverlap")
+        yield s, rg("duty"), node(overlap.duty_a)
+        yield s, rg("duty"), node(overlap.duty_b)
+        yield s, rg("score"), decimal(overlap.score)
         for theme in overlap.themes:
-            yield s, N(RG.sharedTheme), node("theme/" + theme)
+            yield s, rg("sharedTheme"), node("theme/" + theme)
         pa, pb = owner[overlap.duty_a], owner[overlap.duty_b]
-        yield node(pa.id), N(RG.sharesDutyWith), node(pb.id)
-        yield node(pb.id), N(RG.sharesDutyWith), node(pa.id)
+        yield node(pa.id), rg("sharesDutyWith"), node(pb.id)
+        yield node(pb.id), rg("sharesDutyWith"), node(pa.id)
         if pa.role != pb.role:
-            yield node("role/" + pa.role), N(RG.sharesDutyWith), node("role/" + pb.role)
-            yield node("role/" + pb.role), N(RG.sharesDutyWith), node("role/" + pa.role)
+            yield node("role/" + pa.role), rg("sharesDutyWith"), node("role/" + pb.role)
+            yield node("role/" + pb.role), rg("sharesDutyWith"), node("role/" + pa.role)
     themes = {t.key: t for t in model.themes}
     for share in model.theme_shares:
         s = node(f"theme-share/{share.role_a}/{share.role_b}")
-        yield s, A, N(RG.ThemeCoOwnership)
-        yield s, N(RG.role), node("role/" + share.role_a)
-        yield s, N(RG.role), node("role/" + share.role_b)
-        yield s, N(RG.weight), decimal(share.weight)
+        yield s, A, rg("ThemeCoOwnership")
+        yield s, rg("role"), node("role/" + share.role_a)
+        yield s, rg("role"), node("role/" + share.role_b)
+        yield s, rg("weight"), decimal(share.weight)
         yield s, N(RDFS.label), text("、".join(themes[t].zh for t in share.themes), "zh-Hans")
         for theme in share.themes:
-            yield s, N(RG.sharedTheme), node("theme/" + theme)
+            yield s, rg("sharedTheme"), node("theme/" + theme)
     for cluster in model.clusters:
         s = node(cluster.id)
-        yield s, A, N(RG.DutyCluster)
+        yield s, A, rg("DutyCluster")
         yield s, N(RDFS.label), text(cluster.label, "zh-Hans")
-        yield s, N(RG.memberCount), integer(len(cluster.members))
+        yield s, rg("memberCount"), integer(len(cluster.members))
         for member in cluster.members:
-            yield s, N(RG.member), node(member)
+            yield s, rg("member"), node(member)

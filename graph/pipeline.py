@@ -24,7 +24,7 @@ from graph.page import render_page
 from graph.paths import DEFAULT_CORPUS, DEFAULT_CORRECTIONS, DEFAULT_PACK
 from graph.relate import relate
 from graph.report import build_report, overlaps_csv
-from graph.serialize import read_graph, sort_triples, write_graph
+from graph.serialize import read_graph, write_graph
 from graph.source import MAX_BYTES, collect_sources, read_source
 from graph.structure import split_document
 from graph.validate import check_graph
@@ -76,7 +76,7 @@ def build(options: BuildOptions, *, progress: Callable[[str], None] = lambda _: 
     with clock("relate"):
         model = relate(documents, pack, threshold=options.threshold)
     with clock("emit"):
-        triples = sort_triples(emit_graph(model, ontology=load_ontology()))
+        triples = emit_graph(model, ontology=load_ontology())  # in a fixed order: same input, same bytes
     report = build_report(cleaned, documents, model, len(triples))
     with _staging(options.out) as staging:
         with clock("serialize"):

@@ -35,6 +35,7 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=1 << 18)
 def script_tag(text: str) -> str:
     """``zh-Hant`` for Traditional text, ``zh-Hans`` for Simplified, ``zh`` when mixed."""
     traditional = to_simplified(text) != text

@@ -1,7 +1,7 @@
 """Write and read graph files.
 
-Output goes through pyoxigraph's serializers, triples sorted so that the same input gives the
-same bytes. Oxigraph writes language tags in lower case (BCP 47 tags are case-insensitive);
+Output goes through pyoxigraph's serializers, in the order the emitter made the triples,
+which depends on the input alone: the same input gives the same bytes. Oxigraph writes language tags in lower case (BCP 47 tags are case-insensitive);
 the contract spells them zh-Hans, zh-Hant, so that case is restored on the way out.
 """
 
@@ -21,13 +21,8 @@ _TURTLE_TAG = re.compile(rb'"@(zh-han[st])\b')
 _JSON_TAG = re.compile(rb'"@language":\s*"(zh-han[st])"')
 
 
-def sort_triples(triples: list[ox.Triple]) -> list[ox.Triple]:
-    """Subjects, then predicates, then objects, by their text: a stable order for the writers."""
-    return sorted(triples, key=lambda t: (t.subject.value, t.predicate.value, str(t.object)))
-
-
 def write_graph(triples: list[ox.Triple], path: Path, fmt: str, *, prefixes: dict[str, str]) -> None:
-    """Serialize already-sorted triples to ``path`` in ``fmt`` (turtle, json-ld, nt)."""
+    """Serialize triples to ``path`` in ``fmt`` (turtle, json-ld, nt), in their given order."""
     data = ox.serialize(triples, format=FORMATS[fmt], prefixes=prefixes if fmt == "turtle" else None)
     pattern = _JSON_TAG if fmt == "json-ld" else _TURTLE_TAG
     data = pattern.sub(lambda m: m.group(0).replace(m.group(1), _TAGS[m.group(1)]), data)
