@@ -23,6 +23,10 @@ from graph.relate import summary_id
 VIS_DIR = Path(pyvis.__file__).resolve().parent / "lib" / "vis-9.1.2"
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac")
 SHARED_COLOUR = "#d4a017"
+# Past these, the page lists the first posts and overlaps of a role and counts the rest:
+# a dealer group's 50,000 posts stay in the graph and in 'rolegraph show', not in the page.
+MAX_POSTS_PER_ROLE = 25
+MAX_SHARED_PER_ROLE = 40
 
 
 def render_page(model: OrgModel) -> str:
@@ -110,22 +114,37 @@ def page_data(model: OrgModel) -> dict[str, Any]:
     used = sorted({p.role for p in model.posts} | set(ups) | set(downs))
     return {
         "roles": {
-            key: {
-                "zh": roles[key].zh,
-                "en": roles[key].en,
-                "aliases": list(roles[key].aliases) + sorted({p["written"] for p in role_posts[key] if not p["inferred"]}),
-                "dept": roles[key].department,
-                "rank": roles[key].rank,
-                "posts": role_posts[key],
-                "themes": dict(sorted(matrix[key].items())),
-                "superiors": ups[key],
-                "subordinates": downs[key],
-                "shared": shared[key],
-            }
+            key: _capped(
+                {
+                    "zh": roles[key].zh,
+                    "en": roles[key].en,
+                    "aliases": list(roles[key].aliases) + sorted({p["written"] for p in role_posts[key] if not p["inferred"]}),
+                    "dept": roles[key].department,
+                    "rank": roles[key].rank,
+                    "posts": role_posts[key],
+                    "themes": dict(sorted(matrix[key].items())),
+                    "superiors": ups[key],
+                    "subordinates": downs[key],
+                    "shared": shared[key],
+                }
+            )
             for key in used
         },
         "departments": {d.key: {"zh": d.zh, "en": d.en, "colour": _colour(model, d.key)} for d in depts.values()},
         "themes": {t.key: {"zh": t.zh, "en": t.en} for t in model.themes},
+    }
+
+
+def _capped(role: dict[str, Any]) -> dict[str, Any]:
+    """Keep the first posts and overlaps of a role for the panel; count the rest."""
+    posts, shared = role["posts"], sorted(role["shared"], key=lambda s: -s["score"])
+    return {
+        **role,
+        "posts": posts[:MAX_POSTS_PER_ROLE],
+        "morePosts": max(0, len(posts) - MAX_POSTS_PER_ROLE),
+        "shared": shared[:MAX_SHARED_PER_ROLE],
+        "moreShared": max(0, len(shared) - MAX_SHARED_PER_ROLE),
+        "postCount": len(posts),
     }
 
 
@@ -137,7 +156,7 @@ def _colour(model: OrgModel, dept: str) -> str:
 def _network(model: OrgModel, data: dict[str, Any]) -> Network:
     net = Network(directed=True, cdn_resources="in_line")
     for key, role in data["roles"].items():
-        duties = sum(len(p["duties"]) for p in role["posts"])
+        duties = sum(len(p["duties"]) for p in role["posts"]) * role["postCount"] // max(1, len(role["posts"]))
         net.add_node(
             f"role:{key}",
             label=role["zh"],

@@ -1,8 +1,9 @@
 """Write and read graph files.
 
 Output goes through pyoxigraph's serializers, in the order the emitter made the triples,
-which depends on the input alone: the same input gives the same bytes. Oxigraph writes language tags in lower case (BCP 47 tags are case-insensitive);
-the contract spells them zh-Hans, zh-Hant, so that case is restored on the way out.
+which depends on the input alone: the same input gives the same bytes. Oxigraph writes
+language tags in lower case (BCP 47 tags are case-insensitive); the contract spells them
+zh-Hans and zh-Hant, so that case is restored on the way out.
 """
 
 from __future__ import annotations

@@ -1,0 +1,67 @@
+"""Build one corpus and measure it; run by bench/run.py in a fresh process per size."""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def main(corpus: Path, out: Path, recall: bool) -> dict[str, object]:
+    from graph.engine import OxigraphEngine
+    from graph.overlaps import content, similar_pairs
+    from graph.pipeline import BuildOptions, build
+    from graph.queries import bundled_queries, parse_bindings
+
+    start = time.perf_counter()
+    result = build(BuildOptions(sources=(corpus,), out=out, validate=False))
+    total = time.perf_counter() - start
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    counts = result.report["counts"]
+    figures: dict[str, object] = {
+        "documents": len(result.model.sources),
+        "posts": counts["posts"],
+        "duties": counts["duties"],
+        "overlaps": counts["overlaps"],
+        "clusters": counts["clusters"],
+        "triples": counts["triples"],
+        "triples_per_document": round(counts["triples"] / len(result.model.sources)),
+        "stages_s": {k: round(v, 2) for k, v in result.timings.items()},
+        "build_s": round(total, 2),
+        "peak_rss_mb": round(rss_mb),
+    }
+    # pyoxigraph alone on the same triples: load the Turtle, write it again
+    import pyoxigraph as ox
+
+    t = time.perf_counter()
+    store = ox.Store()
+    store.bulk_load(path=str(out / "org.ttl"), format=ox.RdfFormat.TURTLE)
+    store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph())
+    figures["pyoxigraph_load_dump_s"] = round(time.perf_counter() - t, 2)
+    figures["build_over_pyoxigraph"] = round(total / max(figures["pyoxigraph_load_dump_s"], 1e-3), 1)  # type: ignore[arg-type]
+    engine = OxigraphEngine(out / "org.ttl")
+    binds = {
+        "reporting-chain": "name=服务经理",
+        "role-clusters": "name=服务经理",
+        "role-duties": "name=出纳",
+        "role-links": "name=服务经理",
+    }
+    latency = {}
+    for q in bundled_queries():
+        t = time.perf_counter()
+        engine.select(q.text, parse_bindings((binds[q.name],) if q.name in binds else ()))
+        latency[q.name] = round(time.perf_counter() - t, 3)
+    figures["query_s"] = latency
+    if recall:
+        texts = sorted({content(d.label) for p in result.model.posts for d in p.duties if not d.boilerplate})
+        exact = {(a, b) for a, b, _ in similar_pairs(texts, threshold=0.48, exact=True)}
+        blocked = {(a, b) for a, b, _ in similar_pairs(texts, threshold=0.48, exact=False)}
+        figures["blocking_recall"] = round(len(exact & blocked) / max(len(exact), 1), 3)
+        figures["distinct_texts"] = len(texts)
+    return figures
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "1")))
