@@ -85,18 +85,23 @@ def load_ontology(path: Path = ONTOLOGY_FILE) -> Triples:
         raise OntologyError(f"{path}: not valid Turtle ({e})") from None
 
 
-def emit_graph(model: OrgModel, *, ontology: Triples | None = None) -> Triples:
-    """The whole graph: ontology, theme scheme, departments, roles, posts, duties and edges."""
-    triples = list(ontology if ontology is not None else load_ontology())
+def emit_graph(model: OrgModel, *, ontology: Triples | None = None) -> Iterator[ox.Triple]:
+    """The whole graph, triple by triple, in an order that depends on the input alone:
+    ontology, theme scheme, departments, roles, posts, duties and edges. A generator, so that
+    millions of triples stream to the serializer instead of filling memory."""
+    yield from ontology if ontology is not None else load_ontology()
     for part in (_sources(model), _vocabulary(model), *(_post(p) for p in model.posts), _reporting(model), _overlaps(model)):
-        triples.extend(ox.Triple(*spo) for spo in part)
-    return _unique(triples)
+        for spo in part:
+            yield ox.Triple(*spo)
 
 
-def _unique(triples: Triples) -> Triples:
-    """Drop repeated triples (a role edge read from several duties), keeping the first."""
-    seen: set[ox.Triple] = set()
-    return [t for t in triples if not (t in seen or seen.add(t))]  # type: ignore[func-returns-value]
+def _once(seen: set[tuple[str, str]], a: str, b: str) -> bool:
+    """True the first time the role pair (a, b) is seen: role edges stand once however many
+    duties say them."""
+    if (a, b) in seen:
+        return False
+    seen.add((a, b))
+    return True
 
 
 Spo = Iterator[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]]
@@ -201,6 +206,8 @@ def _reporting(model: OrgModel) -> Spo:
     line_of = {d.id: d.line for p in model.posts for d in p.duties}
     line_of.update({summary_id(p): p.summary_line or p.line for p in model.posts if p.summary})
     line_of.update({p.id: p.line for p in model.posts})
+    post_edges: set[tuple[str, str]] = set()
+    role_edges: set[tuple[str, str]] = set()
     for line in model.reporting:
         s, sub, sup = node(line.id), node(line.subordinate), node(line.superior)
         yield s, A, rg("ReportingLine")
@@ -214,16 +221,18 @@ def _reporting(model: OrgModel) -> Spo:
             yield s, rg("sourceDocument"), node("source/" + owner.source)
         if line.evidence in line_of:
             yield s, rg("sourceLine"), integer(line_of[line.evidence])
-        if line.subordinate in posts and line.superior in posts:
+        if line.subordinate in posts and line.superior in posts and _once(post_edges, line.subordinate, line.superior):
             yield sub, rg("reportsTo"), sup
         sub_role = posts[line.subordinate].role if line.subordinate in posts else line.subordinate.removeprefix("role:")
         sup_role = posts[line.superior].role if line.superior in posts else line.superior.removeprefix("role:")
-        if sub_role != sup_role:
+        if sub_role != sup_role and _once(role_edges, sub_role, sup_role):
             yield node("role/" + sub_role), rg("reportsTo"), node("role/" + sup_role)
 
 
 def _overlaps(model: OrgModel) -> Spo:
     owner = {d.id: p for p in model.posts for d in p.duties}
+    post_pairs: set[tuple[str, str]] = set()
+    role_pairs: set[tuple[str, str]] = set()
     for overlap in model.overlaps:
         s = node(overlap.id)
         yield s, A, rg("DutyOverlap")
@@ -233,9 +242,10 @@ def _overlaps(model: OrgModel) -> Spo:
         for theme in overlap.themes:
             yield s, rg("sharedTheme"), node("theme/" + theme)
         pa, pb = owner[overlap.duty_a], owner[overlap.duty_b]
-        yield node(pa.id), rg("sharesDutyWith"), node(pb.id)
-        yield node(pb.id), rg("sharesDutyWith"), node(pa.id)
-        if pa.role != pb.role:
+        if _once(post_pairs, *sorted((pa.id, pb.id))):
+            yield node(pa.id), rg("sharesDutyWith"), node(pb.id)
+            yield node(pb.id), rg("sharesDutyWith"), node(pa.id)
+        if pa.role != pb.role and _once(role_pairs, *sorted((pa.role, pb.role))):
             yield node("role/" + pa.role), rg("sharesDutyWith"), node("role/" + pb.role)
             yield node("role/" + pb.role), rg("sharesDutyWith"), node("role/" + pa.role)
     themes = {t.key: t for t in model.themes}

@@ -24,7 +24,7 @@ from graph.page import render_page
 from graph.paths import DEFAULT_CORPUS, DEFAULT_CORRECTIONS, DEFAULT_PACK
 from graph.relate import relate
 from graph.report import build_report, overlaps_csv
-from graph.serialize import read_graph, write_graph
+from graph.serialize import convert_graph, read_graph, write_graph
 from graph.source import MAX_BYTES, collect_sources, read_source
 from graph.structure import split_document
 from graph.validate import check_graph
@@ -75,18 +75,17 @@ def build(options: BuildOptions, *, progress: Callable[[str], None] = lambda _: 
         documents = [split_document(c) for c in cleaned]
     with clock("relate"):
         model = relate(documents, pack, threshold=options.threshold)
-    with clock("emit"):
-        triples = emit_graph(model, ontology=load_ontology())  # in a fixed order: same input, same bytes
-    report = build_report(cleaned, documents, model, len(triples))
     with _staging(options.out) as staging:
+        with clock("emit"):  # the emitter streams into the Turtle writer, in an order fixed by the input
+            count = write_graph(emit_graph(model, ontology=load_ontology()), staging / "org.ttl", "turtle", prefixes=PREFIXES)
         with clock("serialize"):
-            write_graph(triples, staging / "org.ttl", "turtle", prefixes=PREFIXES)
-            write_graph(triples, staging / "org.jsonld", "json-ld", prefixes=PREFIXES)
-        if options.validate and len(triples) <= VALIDATE_LIMIT:
+            convert_graph(staging / "org.ttl", staging / "org.jsonld", "json-ld")
+        report = build_report(cleaned, documents, model, count)
+        if options.validate and count <= VALIDATE_LIMIT:
             with clock("validate"):
                 check_graph(read_graph(staging / "org.ttl"))
         elif options.validate:
-            report["warnings"].append(f"{len(triples)} triples: SHACL check skipped; run 'rolegraph validate'")
+            report["warnings"].append(f"{count} triples: SHACL check skipped; run 'rolegraph validate'")
         with clock("render"):
             (staging / "org-graph.html").write_text(render_page(model), encoding="utf-8")
         # UTF-8 with BOM so that spreadsheet programs show the Chinese text right

@@ -8,8 +8,11 @@ zh-Hans and zh-Hant, so that case is restored on the way out.
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -18,16 +21,61 @@ from graph.errors import RolegraphError
 
 FORMATS = {"turtle": ox.RdfFormat.TURTLE, "json-ld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES}
 _TAGS = {b"zh-hans": b"zh-Hans", b"zh-hant": b"zh-Hant"}
-_TURTLE_TAG = re.compile(rb'"@(zh-han[st])\b')
-_JSON_TAG = re.compile(rb'"@language":\s*"(zh-han[st])"')
+_TAG = re.compile(rb'(?:"@|"@language":\s*")(zh-han[st])\b')
 
 
-def write_graph(triples: list[ox.Triple], path: Path, fmt: str, *, prefixes: dict[str, str]) -> None:
-    """Serialize triples to ``path`` in ``fmt`` (turtle, json-ld, nt), in their given order."""
-    data = ox.serialize(triples, format=FORMATS[fmt], prefixes=prefixes if fmt == "turtle" else None)
-    pattern = _JSON_TAG if fmt == "json-ld" else _TURTLE_TAG
-    data = pattern.sub(lambda m: m.group(0).replace(m.group(1), _TAGS[m.group(1)]), data)
-    path.write_bytes(data if data.endswith(b"\n") else data + b"\n")
+class _TagCase(io.RawIOBase):
+    """A binary file wrapper that writes zh-Hans/zh-Hant where Oxigraph wrote zh-hans/zh-hant,
+    holding back the last bytes of each write so that a tag cut between two writes is seen whole."""
+
+    KEEP = 32
+
+    def __init__(self, target: BinaryIO) -> None:
+        self.target, self.tail = target, b""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        # replacements keep the length, and a tag that may go on in the next write starts in
+        # the last KEEP bytes, which wait for it
+        buffer = _fix(self.tail + bytes(data))
+        cut = max(0, len(buffer) - self.KEEP)
+        self.target.write(buffer[:cut])
+        self.tail = buffer[cut:]
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            self.target.write(_fix(self.tail))
+            self.tail = b""
+        super().close()
+
+
+def _fix(data: bytes) -> bytes:
+    return _TAG.sub(lambda m: m.group(0).replace(m.group(1), _TAGS[m.group(1)]), data)
+
+
+def write_graph(triples: Iterable[ox.Triple], path: Path, fmt: str, *, prefixes: dict[str, str]) -> int:
+    """Stream triples to ``path`` in ``fmt`` (turtle, json-ld, nt), in their given order; return how many."""
+    count = 0
+
+    def counted() -> Iterator[ox.Triple]:
+        nonlocal count
+        for triple in triples:
+            count += 1
+            yield triple
+
+    with path.open("wb") as raw, _TagCase(raw) as out:
+        ox.serialize(counted(), out, format=FORMATS[fmt], prefixes=prefixes if fmt == "turtle" else None)
+        out.write(b"\n")
+    return count
+
+
+def convert_graph(source: Path, target: Path, fmt: str) -> None:
+    """Rewrite a Turtle file in another format, streaming through pyoxigraph's parser."""
+    quads = ox.parse(path=str(source), format=ox.RdfFormat.TURTLE)
+    write_graph((ox.Triple(q.subject, q.predicate, q.object) for q in quads), target, fmt, prefixes={})
 
 
 def read_graph(path: Path) -> Graph:

@@ -118,3 +118,19 @@ def test_validate_command_exit_codes(built: BuildResult, tmp_path: Path) -> None
     bad.write_text("@prefix rg: <https://w3id.org/rolegraph/ontology#> .\n<urn:x> a rg:Duty .\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["validate", str(bad)])
     assert result.exit_code == 1 and "SHACL constraint" in result.output and "urn:x" in result.output
+
+
+def test_language_tags_keep_the_contracts_case_across_write_boundaries() -> None:
+    import io
+
+    from graph.serialize import _TagCase
+
+    data = b'{"@language":"zh-hans","@value":"x"} "a"@zh-hant . "zh-hans"@en .\n' * 3
+    expected = data.replace(b'"zh-hans","@value"', b'"zh-Hans","@value"').replace(b"@zh-hant", b"@zh-Hant")
+    for step in (1, 3, 7, 50, len(data)):
+        raw = io.BytesIO()
+        writer = _TagCase(raw)
+        for i in range(0, len(data), step):
+            writer.write(data[i : i + step])
+        writer.close()
+        assert raw.getvalue() == expected, step

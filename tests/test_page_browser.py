@@ -86,6 +86,25 @@ def test_filters_layout_language_and_png(page, tmp_path: Path) -> None:  # type:
     assert saved.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and saved.stat().st_size > 10_000
 
 
+def test_theme_filter_shows_the_roles_carrying_it(page) -> None:  # type: ignore[no-untyped-def]
+    page.select_option("#theme-filter", "stocktaking")
+    visible = set(page.evaluate("nodes.get({filter: n => n.kind === 'role' && !n.hidden}).map(n => n.key)"))
+    # 盘点 duties: 配件经理 L40, 配件收发员 L130, 工具保管员 L187, 配件主管 L271/273 and 备件主管, 仓库管理员 L275/434,
+    # 财务经理 L452 (实物抽查), 主办会计 L466/468, 出纳 L481
+    assert {
+        "parts-manager",
+        "parts-clerk",
+        "tool-keeper",
+        "parts-supervisor",
+        "warehouse-keeper",
+        "finance-manager",
+        "chief-accountant",
+        "treasury-cashier",
+    } == visible
+    page.select_option("#theme-filter", "")
+    assert page.evaluate("nodes.get('role:sales-manager').hidden") is False
+
+
 def test_responsibility_matrix(page) -> None:  # type: ignore[no-untyped-def]
     header = page.locator("table.matrix tr").first.all_inner_texts()[0]
     assert "索赔" in header and "盘点" in header and "6S" in header and "客户投诉" in header
