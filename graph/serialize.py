@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Iterator
+import shutil
+import subprocess
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -72,10 +75,44 @@ def write_graph(triples: Iterable[ox.Triple], path: Path, fmt: str, *, prefixes:
     return count
 
 
-def convert_graph(source: Path, target: Path, fmt: str) -> None:
-    """Rewrite a Turtle file in another format, streaming through pyoxigraph's parser."""
-    quads = ox.parse(path=str(source), format=ox.RdfFormat.TURTLE)
-    write_graph((ox.Triple(q.subject, q.predicate, q.object) for q in quads), target, fmt, prefixes={})
+def start_conversion(source: Path, target: Path) -> Callable[[], None]:
+    """Start rewriting a Turtle file as JSON-LD in the background; return the function that
+    waits for it to finish (and raises if it failed).
+
+    The oxigraph program (from the oxigraph package) converts in Rust, in a process of its own,
+    so the conversion runs on the second core while the build renders the page; its output
+    passes through the tag-case wrapper on the way to the file. Without the program, pyoxigraph
+    converts in this process.
+    """
+    from graph.endpoint import oxigraph_binary
+
+    try:
+        binary = oxigraph_binary()
+    except RolegraphError:
+        quads = ox.parse(path=str(source), format=ox.RdfFormat.TURTLE)
+        write_graph((ox.Triple(q.subject, q.predicate, q.object) for q in quads), target, "json-ld", prefixes={})
+        return lambda: None
+    command = [binary, "convert", "--from-file", str(source), "--to-format", "jsonld"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def pump() -> None:
+        with target.open("wb") as raw, _TagCase(raw) as out:
+            shutil.copyfileobj(process.stdout, out, 1 << 20)  # type: ignore[misc]
+            out.write(b"\n")
+
+    thread = threading.Thread(target=pump, name="jsonld")
+    thread.start()
+
+    def wait() -> None:
+        thread.join()
+        error = process.stderr.read().decode(errors="replace") if process.stderr else ""
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+        if process.wait() != 0:
+            raise RolegraphError(f"{source}: JSON-LD conversion failed: {error.strip()}")
+
+    return wait
 
 
 def read_graph(path: Path) -> Graph:
