@@ -23,11 +23,15 @@ TITLES = ["专员", "主管", "经理"]
 
 
 def many_roles(path: Path, count: int) -> None:
-    """A document of ``count`` positions, each a role of its own."""
+    """A document of ``count`` positions, each a role of its own, with duties that differ."""
+    import random
+
+    rng = random.Random(3)
+    hanzi = [bytes([hi, lo]).decode("gb2312") for hi in range(0xB0, 0xD7) for lo in range(0xA1, 0xFF)]
     lines = []
     for i in range(count):
         lines.append(f"{WORDS[i % len(WORDS)]}{i:04d}号{TITLES[i % len(TITLES)]}岗位职责")
-        lines += [f"{n}、负责第{i}号业务的第{n}项工作;" for n in range(1, 4)]
+        lines += [f"{n}、负责{''.join(rng.choices(hanzi, k=12))};" for n in range(1, 4)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

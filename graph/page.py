@@ -26,6 +26,9 @@ SHARED_COLOUR = "#d4a017"
 # Past these, the page lists the first posts and overlaps of a role and counts the rest:
 # a dealer group's 50,000 posts stay in the graph and in 'rolegraph show', not in the page.
 MAX_POSTS_PER_ROLE = 25
+# Past this many roles the page places them in Python (a grid per department) and draws
+# without physics or the hierarchical layout, which vis.js cannot run on thousands of nodes.
+LARGE = 300
 MAX_SHARED_PER_ROLE = 40
 
 
@@ -36,7 +39,7 @@ def render_page(model: OrgModel) -> str:
     nodes, edges, *_ = net.get_network_data()
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
     template = env.get_template("org-graph.html")
-    payload = {"nodes": nodes, "edges": edges, **data}
+    payload = {"nodes": nodes, "edges": edges, "large": len(data["roles"]) > LARGE, **data}
     return template.render(
         title="rolegraph · 岗位图谱",
         vis_js=jinja2.utils.markupsafe.Markup(_script_safe((VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8"))),
@@ -153,8 +156,25 @@ def _colour(model: OrgModel, dept: str) -> str:
     return PALETTE[keys.index(dept) % len(PALETTE)]
 
 
+def _grid(data: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    """Positions for a large page: departments side by side, each a block of its roles."""
+    by_dept: dict[str, list[str]] = defaultdict(list)
+    for key, role in data["roles"].items():
+        by_dept[role["dept"]].append(key)
+    positions: dict[str, tuple[int, int]] = {}
+    left = 0
+    for dept in sorted(by_dept):
+        keys = sorted(by_dept[dept], key=lambda k: (data["roles"][k]["rank"], k))
+        width = max(1, int(math.sqrt(len(keys))))
+        for i, key in enumerate(keys):
+            positions[key] = (left + (i % width) * 90, (i // width) * 70)
+        left += width * 90 + 200
+    return positions
+
+
 def _network(model: OrgModel, data: dict[str, Any]) -> Network:
     net = Network(directed=True, cdn_resources="in_line")
+    grid = _grid(data) if len(data["roles"]) > LARGE else {}
     for key, role in data["roles"].items():
         duties = sum(len(p["duties"]) for p in role["posts"]) * role["postCount"] // max(1, len(role["posts"]))
         net.add_node(
@@ -170,6 +190,7 @@ def _network(model: OrgModel, data: dict[str, Any]) -> Network:
             labelEn=role["en"],
             level=role["rank"],
             duties=duties,
+            **({"x": grid[key][0], "y": grid[key][1], "physics": False} if key in grid else {}),
         )
     for key, dept in data["departments"].items():
         net.add_node(
