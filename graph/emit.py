@@ -56,6 +56,7 @@ def as_written(value: str) -> ox.Literal:
     return ox.Literal(value, language=script_tag(value))
 
 
+@lru_cache(maxsize=1 << 16)
 def integer(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=N(str(XSD.integer)))
 

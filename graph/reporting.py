@@ -115,27 +115,21 @@ def names_in(frame: str, book: RoleBook) -> list[str]:
 
 
 def _name_list(text: str, pos: int, book: RoleBook) -> tuple[list[str], int]:
-    """Parse 'A、B和C' at ``pos``: role-like names joined by separators."""
+    """Parse 'A、B和C' at ``pos``: role-like names joined by separators; return them and where
+    the last one ends."""
     names: list[str] = []
-    end = pos
+    end = cursor = pos
     while True:
-        qualifier = QUALIFIERS.match(text, end)
-        start = qualifier.end() if qualifier else end
-        match = book.name_pattern.match(text, start)
+        qualifier = QUALIFIERS.match(text, cursor)
+        match = book.name_pattern.match(text, qualifier.end() if qualifier else cursor)
         if match is None:
             return names, end
         names.append(match.group())
         end = match.end()
         sep = SEPARATORS.match(text, end)
-        if (
-            sep is None
-            or book.name_pattern.match(
-                text, QUALIFIERS.match(text, sep.end()).end() if QUALIFIERS.match(text, sep.end()) else sep.end()
-            )
-            is None
-        ):
+        if sep is None:
             return names, end
-        end = sep.end()
+        cursor = sep.end()
 
 
 @dataclass(frozen=True)
