@@ -26,9 +26,9 @@ def load_pack(path: Path) -> Pack:
         raise OntologyError(f"{path}: knowledge pack not found") from None
     except Exception as e:  # rdflib raises many parser exception types
         raise OntologyError(f"{path}: not valid Turtle ({e})") from None
-    departments = tuple(sorted((_department(kg, s) for s in kg.subjects(RDF.type, RG.Department)), key=lambda d: d.key))
-    roles = tuple(sorted((_role(kg, s) for s in kg.subjects(RDF.type, RG.Role)), key=lambda r: r.key))
-    themes = tuple(sorted((_theme(kg, s) for s in kg.subjects(RDF.type, RG.DutyTheme)), key=lambda t: t.key))
+    departments = tuple(sorted((_department(kg, s) for s in _iris(kg, RG.Department)), key=lambda d: d.key))
+    roles = tuple(sorted((_role(kg, s) for s in _iris(kg, RG.Role)), key=lambda r: r.key))
+    themes = tuple(sorted((_theme(kg, s) for s in _iris(kg, RG.DutyTheme)), key=lambda t: t.key))
     pack_node = next(iter(kg.subjects(RDF.type, RG.KnowledgePack)), None)
     if pack_node is None or not roles or not departments:
         raise OntologyError(f"{path}: a pack needs one rg:KnowledgePack, departments and roles")
@@ -37,6 +37,10 @@ def load_pack(path: Path) -> Pack:
     if default is None:
         raise OntologyError(f"{path}: the pack names no rg:defaultDepartment")
     return Pack(path, departments, roles, themes, rank_words, _key(default, "dept/"))
+
+
+def _iris(kg: Graph, cls: URIRef) -> list[URIRef]:
+    return [s for s in kg.subjects(RDF.type, cls) if isinstance(s, URIRef)]
 
 
 def _key(iri: object, prefix: str) -> str:
@@ -67,7 +71,7 @@ def _role(kg: Graph, node: URIRef) -> Role:
         str(node),
         _labels(kg, node, "zh-Hans"),
         _labels(kg, node, "en"),
-        int(rank),
+        int(str(rank)),
         _key(dept, "dept/"),
         aliases,
     )

@@ -99,7 +99,7 @@ def page_data(model: OrgModel) -> dict[str, Any]:
     for line in model.reporting:
         sub = posts[line.subordinate].role if line.subordinate in posts else line.subordinate[5:]
         sup = posts[line.superior].role if line.superior in posts else line.superior[5:]
-        text, where, post = duty_text.get(line.evidence, ("", 0, None))
+        text, where, post = duty_text.get(line.evidence, ("", 0, None))  # type: ignore[arg-type,assignment]
         entry = {
             "basis": line.basis,
             "cue": line.cue,

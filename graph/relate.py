@@ -139,8 +139,8 @@ def _closest_role(post: Post, choices: list[str], owners: list[str], book: RoleB
         per_role: dict[str, float] = defaultdict(float)
         for score, i in zip(row.tolist(), keep, strict=True):
             per_role[owners[i]] = max(per_role[owners[i]], score)
-        for role, score in per_role.items():
-            best[role] += score / len(texts)
+        for key, score in per_role.items():
+            best[key] += score / len(texts)
     return book.roles[min(best, key=lambda r: (-best[r], r))]
 
 

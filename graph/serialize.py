@@ -15,7 +15,7 @@ import subprocess
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -70,7 +70,8 @@ def write_graph(triples: Iterable[ox.Triple], path: Path, fmt: str, *, prefixes:
             yield triple
 
     with path.open("wb") as raw, _TagCase(raw) as out:
-        ox.serialize(counted(), out, format=FORMATS[fmt], prefixes=prefixes if fmt == "turtle" else None)
+        target = cast(BinaryIO, out)
+        ox.serialize(counted(), target, format=FORMATS[fmt], prefixes=prefixes if fmt == "turtle" else None)
         out.write(b"\n")
     return count
 
@@ -95,9 +96,13 @@ def start_conversion(source: Path, target: Path) -> Callable[[], None]:
     command = [binary, "convert", "--from-file", str(source), "--to-format", "jsonld"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
+    source_stream = process.stdout
+    if source_stream is None:  # pragma: no cover - Popen with stdout=PIPE always gives one
+        raise RolegraphError("could not start the JSON-LD conversion")
+
     def pump() -> None:
         with target.open("wb") as raw, _TagCase(raw) as out:
-            shutil.copyfileobj(process.stdout, out, 1 << 20)  # type: ignore[misc]
+            shutil.copyfileobj(source_stream, out, 1 << 20)
             out.write(b"\n")
 
     thread = threading.Thread(target=pump, name="jsonld")
