@@ -17,6 +17,32 @@ def _fail(error: RolegraphError) -> click.ClickException:
     return click.ClickException(str(error))
 
 
+class StageProgress:
+    """Progress on stderr: a bar per stage on a terminal, one plain line per stage otherwise."""
+
+    WIDTH = 30
+
+    def __init__(self, terminal: bool) -> None:
+        self.terminal, self.stage = terminal, ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            if self.terminal and self.stage:
+                click.echo("", err=True)
+            self.stage = stage
+            if not self.terminal:
+                click.echo(f"… {stage}", err=True)
+        if self.terminal and total:
+            filled = self.WIDTH * done // total
+            click.echo(f"\r{stage:<10} [{'#' * filled}{' ' * (self.WIDTH - filled)}] {done}/{total}", err=True, nl=False)
+        elif self.terminal:
+            click.echo(f"\r{stage:<10} …", err=True, nl=False)
+
+    def finish(self) -> None:
+        if self.terminal and self.stage:
+            click.echo("", err=True)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="rolegraph")
 def main() -> None:
@@ -74,9 +100,11 @@ def build(
         max_bytes=int(max_size * 1024 * 1024),
         validate=not no_validate,
     )
-    progress = (lambda _: None) if quiet else (lambda stage: click.echo(f"… {stage}", err=True))
+    progress = (lambda *_: None) if quiet else StageProgress(sys.stderr.isatty())
     try:
         result = run_build(options, progress=progress)
+        if isinstance(progress, StageProgress):
+            progress.finish()
     except RolegraphError as e:
         raise _fail(e) from None
     if quiet:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from graph.clean import clean_source, load_corrections
 from graph.emit import PREFIXES, emit_graph, load_ontology
@@ -30,6 +30,7 @@ from graph.structure import split_document
 from graph.validate import check_graph
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 OUTPUT_FILES = ("org.ttl", "org.jsonld", "org-graph.html", "overlaps.csv", "build-report.json")
 
 
@@ -56,7 +57,10 @@ class BuildResult:
 VALIDATE_LIMIT = 500_000  # triples; pySHACL on rdflib beyond this takes minutes: run 'rolegraph validate'
 
 
-def build(options: BuildOptions, *, progress: Callable[[str], None] = lambda _: None) -> BuildResult:
+Progress = Callable[[str, int, int], None]  # (stage, done, total): total 0 when not counted
+
+
+def build(options: BuildOptions, *, progress: Progress = lambda *_: None) -> BuildResult:
     """Run every stage; nothing is written to ``options.out`` unless all of them succeed."""
     if not 0 < options.threshold <= 1:
         raise RolegraphError(f"threshold {options.threshold} is not in (0, 1]")
@@ -64,15 +68,18 @@ def build(options: BuildOptions, *, progress: Callable[[str], None] = lambda _: 
     clock = _Clock(timings, progress)
     with clock("read"):
         paths = collect_sources(options.sources)
-        texts = [read_source(p, max_bytes=options.max_bytes) for p in paths]
+        texts = [_step(progress, "read", i, len(paths), read_source(p, max_bytes=options.max_bytes)) for i, p in enumerate(paths)]
         _check_unique_slugs(texts)
         pack = load_pack(options.pack)
         corrections = load_corrections(options.corrections)
     with clock("clean"):
         name = options.corrections.name if options.corrections else ""
-        cleaned = [clean_source(t, corrections=corrections, corrections_name=name) for t in texts]
+        cleaned = [
+            _step(progress, "clean", i, len(texts), clean_source(t, corrections=corrections, corrections_name=name))
+            for i, t in enumerate(texts)
+        ]
     with clock("split"):
-        documents = [split_document(c) for c in cleaned]
+        documents = [_step(progress, "split", i, len(cleaned), split_document(c)) for i, c in enumerate(cleaned)]
     with clock("relate"):
         model = relate(documents, pack, threshold=options.threshold)
     with _staging(options.out) as staging:
@@ -96,6 +103,11 @@ def build(options: BuildOptions, *, progress: Callable[[str], None] = lambda _: 
             jsonld_done()
     files = tuple(options.out / name for name in OUTPUT_FILES)
     return BuildResult(options.out, files, report, model, timings)
+
+
+def _step(progress: Progress, stage: str, index: int, total: int, value: T) -> T:
+    progress(stage, index + 1, total)
+    return value
 
 
 def _check_unique_slugs(texts: Sequence[Any]) -> None:
@@ -129,7 +141,7 @@ def _staging(out: Path) -> Iterator[Path]:
 
 
 class _Clock:
-    def __init__(self, timings: dict[str, float], progress: Callable[[str], None]) -> None:
+    def __init__(self, timings: dict[str, float], progress: Progress) -> None:
         self.timings, self.progress = timings, progress
 
     def __call__(self, stage: str) -> _Clock:
@@ -137,7 +149,7 @@ class _Clock:
         return self
 
     def __enter__(self) -> None:
-        self.progress(self.stage)
+        self.progress(self.stage, 0, 0)
         self.start = time.perf_counter()
 
     def __exit__(self, *exc: object) -> None:

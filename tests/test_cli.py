@@ -83,3 +83,26 @@ def test_show_chain_overlaps(built: BuildResult) -> None:
     assert all(float(r["score"]) >= 0.99 for r in json.loads(high.output))
     unknown = CliRunner().invoke(main, ["show", "出那", "--graph", graph])
     assert unknown.exit_code == 1 and "did you mean 出纳" in unknown.output
+
+
+def test_progress_lines_and_quiet(tmp_path: Path) -> None:
+    noisy = CliRunner().invoke(main, ["build", "--out", str(tmp_path / "a"), "--no-validate"])
+    stages = [line for line in noisy.output.splitlines() if line.startswith("… ")]
+    assert stages == ["… read", "… clean", "… split", "… relate", "… emit", "… render", "… serialize"]
+    quiet = CliRunner().invoke(main, ["build", "--out", str(tmp_path / "b"), "--no-validate", "-q"])
+    assert quiet.exit_code == 0 and quiet.output == ""
+
+
+def test_progress_bar_on_a_terminal() -> None:
+    from graph.cli import StageProgress
+
+    runner = CliRunner()
+    with runner.isolation() as streams:
+        bar = StageProgress(terminal=True)
+        bar("read", 1, 2)
+        bar("read", 2, 2)
+        bar("relate", 0, 0)
+        bar.finish()
+    text = streams[1].getvalue().decode()  # stderr
+    assert "\rread       [###############               ] 1/2" in text
+    assert "\rread       [" + "#" * 30 + "] 2/2\n" in text and "\rrelate     …\n" in text
