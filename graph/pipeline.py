@@ -24,7 +24,7 @@ from graph.page import render_page
 from graph.paths import DEFAULT_CORPUS, DEFAULT_CORRECTIONS, DEFAULT_PACK
 from graph.relate import relate
 from graph.report import build_report, overlaps_csv
-from graph.serialize import read_graph, start_conversion, write_graph
+from graph.serialize import JsonLdConversion, read_graph, write_graph
 from graph.source import MAX_BYTES, collect_sources, read_source
 from graph.structure import split_document
 from graph.validate import check_graph
@@ -83,24 +83,32 @@ def build(options: BuildOptions, *, progress: Progress = lambda *_: None) -> Bui
     with clock("relate"):
         model = relate(documents, pack, threshold=options.threshold)
     with _staging(options.out) as staging:
-        with clock("emit"):  # the emitter streams into the Turtle writer, in an order fixed by the input
-            count = write_graph(emit_graph(model, ontology=load_ontology()), staging / "org.ttl", "turtle", prefixes=PREFIXES)
-        jsonld_done = start_conversion(staging / "org.ttl", staging / "org.jsonld")
-        report = build_report(cleaned, documents, model, count)
-        if options.validate and count <= VALIDATE_LIMIT:
-            with clock("validate"):
-                check_graph(read_graph(staging / "org.ttl"))
-        elif options.validate:
-            report["warnings"].append(f"{count} triples: SHACL check skipped; run 'rolegraph validate'")
-        with clock("render"):
-            (staging / "org-graph.html").write_text(render_page(model), encoding="utf-8")
-        # UTF-8 with BOM so that spreadsheet programs show the Chinese text right
-        (staging / "overlaps.csv").write_text(overlaps_csv(model), encoding="utf-8-sig")
-        # no timings here: the same input must give the same bytes (the benchmark reports them)
-        report = {**report, "outputs": list(OUTPUT_FILES)}
-        (staging / "build-report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        with clock("serialize"):  # what is left of the JSON-LD conversion once the rest is written
-            jsonld_done()
+        jsonld = JsonLdConversion(staging / "org.ttl", staging / "org.jsonld")
+        try:
+            with clock("emit"):  # streams into the Turtle writer, and through it into the JSON-LD converter
+                triples = emit_graph(model, ontology=load_ontology())
+                count = write_graph(triples, staging / "org.ttl", "turtle", prefixes=PREFIXES, also=jsonld.feed)
+                if jsonld.feed is not None:
+                    jsonld.feed.close()
+            report = build_report(cleaned, documents, model, count)
+            if options.validate and count <= VALIDATE_LIMIT:
+                with clock("validate"):
+                    check_graph(read_graph(staging / "org.ttl"))
+            elif options.validate:
+                report["warnings"].append(f"{count} triples: SHACL check skipped; run 'rolegraph validate'")
+            with clock("render"):
+                (staging / "org-graph.html").write_text(render_page(model), encoding="utf-8")
+            # UTF-8 with BOM so that spreadsheet programs show the Chinese text right
+            (staging / "overlaps.csv").write_text(overlaps_csv(model), encoding="utf-8-sig")
+            # no timings here: the same input must give the same bytes (the benchmark reports them)
+            report = {**report, "outputs": list(OUTPUT_FILES)}
+            text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+            (staging / "build-report.json").write_text(text, encoding="utf-8")
+            with clock("serialize"):  # what is left of the JSON-LD conversion once the rest is written
+                jsonld.finish()
+        except BaseException:
+            jsonld.abort()
+            raise
     files = tuple(options.out / name for name in OUTPUT_FILES)
     return BuildResult(options.out, files, report, model, timings)
 

@@ -13,7 +13,7 @@ import re
 import shutil
 import subprocess
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO, cast
 
@@ -59,8 +59,25 @@ def _fix(data: bytes) -> bytes:
     return _TAG.sub(lambda m: m.group(0).replace(m.group(1), _TAGS[m.group(1)]), data)
 
 
-def write_graph(triples: Iterable[ox.Triple], path: Path, fmt: str, *, prefixes: dict[str, str]) -> int:
-    """Stream triples to ``path`` in ``fmt`` (turtle, json-ld, nt), in their given order; return how many."""
+class _Tee(io.RawIOBase):
+    """Writes go to the file and, as they are, to a second stream (a converter's input)."""
+
+    def __init__(self, first: BinaryIO, second: BinaryIO) -> None:
+        self.first, self.second = first, second
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.second.write(data)
+        return self.first.write(data)
+
+
+def write_graph(
+    triples: Iterable[ox.Triple], path: Path, fmt: str, *, prefixes: dict[str, str], also: BinaryIO | None = None
+) -> int:
+    """Stream triples to ``path`` in ``fmt`` (turtle, json-ld, nt), in their given order, and
+    the same bytes to ``also`` when given; return how many triples."""
     count = 0
 
     def counted() -> Iterator[ox.Triple]:
@@ -70,54 +87,70 @@ def write_graph(triples: Iterable[ox.Triple], path: Path, fmt: str, *, prefixes:
             yield triple
 
     with path.open("wb") as raw, _TagCase(raw) as out:
-        target = cast(BinaryIO, out)
+        target = cast(BinaryIO, out if also is None else _Tee(cast(BinaryIO, out), also))
         ox.serialize(counted(), target, format=FORMATS[fmt], prefixes=prefixes if fmt == "turtle" else None)
-        out.write(b"\n")
+        target.write(b"\n")
     return count
 
 
-def start_conversion(source: Path, target: Path) -> Callable[[], None]:
-    """Start rewriting a Turtle file as JSON-LD in the background; return the function that
-    waits for it to finish (and raises if it failed).
+class JsonLdConversion:
+    """Turtle in, JSON-LD out, in the background.
 
-    The oxigraph program (from the oxigraph package) converts in Rust, in a process of its own,
-    so the conversion runs on the second core while the build renders the page; its output
-    passes through the tag-case wrapper on the way to the file. Without the program, pyoxigraph
-    converts in this process.
+    The oxigraph program (from the oxigraph package) converts in Rust in a process of its own:
+    the build feeds it the Turtle as it writes it (``feed``), so the conversion runs on the
+    second core while the graph is still being made. Its output passes through the tag-case
+    wrapper on the way to the file. Without the program, ``finish`` converts in this process
+    from the Turtle file.
     """
-    from graph.endpoint import oxigraph_binary
 
-    try:
-        binary = oxigraph_binary()
-    except RolegraphError:
-        quads = ox.parse(path=str(source), format=ox.RdfFormat.TURTLE)
-        write_graph((ox.Triple(q.subject, q.predicate, q.object) for q in quads), target, "json-ld", prefixes={})
-        return lambda: None
-    command = [binary, "convert", "--from-file", str(source), "--to-format", "jsonld"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    def __init__(self, turtle: Path, target: Path) -> None:
+        from graph.endpoint import oxigraph_binary
 
-    source_stream = process.stdout
-    if source_stream is None:  # pragma: no cover - Popen with stdout=PIPE always gives one
-        raise RolegraphError("could not start the JSON-LD conversion")
+        self.turtle, self.target = turtle, target
+        self.process: subprocess.Popen[bytes] | None = None
+        self.feed: BinaryIO | None = None
+        try:
+            binary = oxigraph_binary()
+        except RolegraphError:
+            return
+        command = [binary, "convert", "--from-format", "ttl", "--to-format", "jsonld"]
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.feed = cast(BinaryIO, self.process.stdin)
+        self.thread = threading.Thread(target=self._pump, name="jsonld", daemon=True)
+        self.thread.start()
 
-    def pump() -> None:
-        with target.open("wb") as raw, _TagCase(raw) as out:
-            shutil.copyfileobj(source_stream, out, 1 << 20)
+    def _pump(self) -> None:
+        assert self.process is not None and self.process.stdout is not None
+        with self.target.open("wb") as raw, _TagCase(raw) as out:
+            shutil.copyfileobj(self.process.stdout, out, 1 << 20)
             out.write(b"\n")
 
-    thread = threading.Thread(target=pump, name="jsonld")
-    thread.start()
+    def finish(self) -> None:
+        """Wait for the JSON-LD file; raise if the conversion failed."""
+        if self.process is None:
+            quads = ox.parse(path=str(self.turtle), format=ox.RdfFormat.TURTLE)
+            write_graph((ox.Triple(q.subject, q.predicate, q.object) for q in quads), self.target, "json-ld", prefixes={})
+            return
+        if self.feed is not None and not self.feed.closed:
+            self.feed.close()
+        self.thread.join()
+        error = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
+        self._close()
+        if self.process.wait() != 0:
+            raise RolegraphError(f"{self.turtle}: JSON-LD conversion failed: {error.strip()}")
 
-    def wait() -> None:
-        thread.join()
-        error = process.stderr.read().decode(errors="replace") if process.stderr else ""
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
+    def abort(self) -> None:
+        """Stop the converter after a failed build."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+            self._close()
+
+    def _close(self) -> None:
+        assert self.process is not None
+        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
+            if stream is not None and not stream.closed:
                 stream.close()
-        if process.wait() != 0:
-            raise RolegraphError(f"{source}: JSON-LD conversion failed: {error.strip()}")
-
-    return wait
 
 
 def read_graph(path: Path) -> Graph:
