@@ -12,7 +12,6 @@ import io
 import re
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO, cast
@@ -98,15 +97,16 @@ class JsonLdConversion:
 
     The oxigraph program (from the oxigraph package) converts in Rust in a process of its own:
     the build feeds it the Turtle as it writes it (``feed``), so the conversion runs on the
-    second core while the graph is still being made. Its output passes through the tag-case
-    wrapper on the way to the file. Without the program, ``finish`` converts in this process
-    from the Turtle file.
+    second core while the graph is still being made, writing straight to a file (no Python
+    thread in its way); ``finish`` then gives the tags their case. Without the program,
+    ``finish`` converts in this process from the Turtle file.
     """
 
     def __init__(self, turtle: Path, target: Path) -> None:
         from graph.endpoint import oxigraph_binary
 
         self.turtle, self.target = turtle, target
+        self.raw = target.with_suffix(".raw")
         self.process: subprocess.Popen[bytes] | None = None
         self.feed: BinaryIO | None = None
         try:
@@ -114,16 +114,9 @@ class JsonLdConversion:
         except RolegraphError:
             return
         command = [binary, "convert", "--from-format", "ttl", "--to-format", "jsonld"]
-        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        with self.raw.open("wb") as out:
+            self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=out, stderr=subprocess.PIPE)
         self.feed = cast(BinaryIO, self.process.stdin)
-        self.thread = threading.Thread(target=self._pump, name="jsonld", daemon=True)
-        self.thread.start()
-
-    def _pump(self) -> None:
-        assert self.process is not None and self.process.stdout is not None
-        with self.target.open("wb") as raw, _TagCase(raw) as out:
-            shutil.copyfileobj(self.process.stdout, out, 1 << 20)
-            out.write(b"\n")
 
     def finish(self) -> None:
         """Wait for the JSON-LD file; raise if the conversion failed."""
@@ -133,22 +126,27 @@ class JsonLdConversion:
             return
         if self.feed is not None and not self.feed.closed:
             self.feed.close()
-        self.thread.join()
         error = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
-        self._close()
         if self.process.wait() != 0:
+            self._close()
             raise RolegraphError(f"{self.turtle}: JSON-LD conversion failed: {error.strip()}")
+        self._close()
+        with self.raw.open("rb") as source, self.target.open("wb") as raw, _TagCase(raw) as out:
+            shutil.copyfileobj(source, out, 1 << 20)
+            out.write(b"\n")
+        self.raw.unlink()
 
     def abort(self) -> None:
         """Stop the converter after a failed build."""
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+        if self.process is not None:
             self._close()
 
     def _close(self) -> None:
         assert self.process is not None
-        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
+        for stream in (self.process.stdin, self.process.stderr):
             if stream is not None and not stream.closed:
                 stream.close()
 
