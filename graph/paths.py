@@ -13,4 +13,3 @@ SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 DEFAULT_PACK = ONTOLOGY_DIR / "dealership.ttl"
 DEFAULT_CORPUS = DATA_DIR / "4s-dealership-roles.txt"
 DEFAULT_CORRECTIONS = DATA_DIR / "corrections.tsv"
-DEFAULT_OUT = Path("out")

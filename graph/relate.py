@@ -18,6 +18,10 @@ from graph.themes import is_boilerplate, share_themes, tag_themes
 
 log = logging.getLogger(__name__)
 UNNAMED = "未命名岗位"
+# Words of running a unit rather than doing its work: a post whose duties say them often is a
+# manager's or supervisor's, so its inferred role is one of rank 5 (主管) or above.
+MANAGING = ("团队", "下属", "指标", "策略", "预算", "考核", "监督", "指导", "管理", "计划")
+MANAGING_MIN = 4
 
 
 def relate(documents: Sequence[Document], pack: Pack, *, threshold: float = DEFAULT_THRESHOLD) -> OrgModel:
@@ -129,7 +133,12 @@ def _closest_role(post: Post, choices: list[str], owners: list[str], book: RoleB
         if (role := book.resolve(name)) is not None
     }
     texts = [comparable(d.label) for d in post.duties if not d.boilerplate]
-    candidates = {r for r in set(owners) if book.roles[r].department == dept and r not in excluded}
+    managing = sum(text.count(word) for word in MANAGING) >= MANAGING_MIN
+    candidates = {
+        r
+        for r in set(owners)
+        if book.roles[r].department == dept and r not in excluded and (not managing or book.roles[r].rank <= 5)
+    }
     if not candidates or not texts:
         return book.resolve_unnamed(text)
     keep = [i for i, role in enumerate(owners) if role in candidates]

@@ -126,3 +126,12 @@ def test_theme_coownership_is_a_bipartite_projection(model: OrgModel) -> None:
     shares = {(s.role_a, s.role_b): s for s in model.theme_shares}
     share = shares[("chief-accountant", "treasury-cashier")]
     assert "stocktaking" in share.themes and 0 < share.weight <= 1
+
+
+def test_unnamed_positions_get_a_sales_management_role(model: OrgModel) -> None:
+    # The seven positions of 第三篇 have no names; every one runs sales (销售部, 销售团队, 销售指标…),
+    # and none is a clerk's: read from lines 333-377.
+    unnamed = [p for p in model.posts if p.org_id.endswith("/3")]
+    assert len(unnamed) == 7 and all(p.name_inferred for p in unnamed)
+    assert {p.role for p in unnamed} <= {"sales-manager", "sales-supervisor"}
+    assert all(p.label.endswith("（推断）") for p in unnamed)
