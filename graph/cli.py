@@ -9,8 +9,10 @@ from pathlib import Path
 import click
 
 from graph import __version__
+from graph.engine import ENGINES
 from graph.errors import RolegraphError
 from graph.paths import DEFAULT_CORPUS, DEFAULT_CORRECTIONS, DEFAULT_PACK
+from graph.queries import FORMATS
 
 
 def _fail(error: RolegraphError) -> click.ClickException:
@@ -126,11 +128,11 @@ def build(
 @click.argument("name_or_file")
 @click.option("--graph", "graph_file", type=click.Path(path_type=Path), default=Path("out/org.ttl"), show_default=True)
 @click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE", help="Bind a query variable (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("-e", "--expression", "is_text", is_flag=True, help="NAME_OR_FILE is SPARQL text.")
 @click.option("--endpoint", metavar="URL", help="Query this SPARQL 1.1 endpoint instead of the graph file.")
 @click.option("--allow-update", is_flag=True, help="Let an update (INSERT/DELETE …) run against --endpoint.")
-@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True)
+@click.option("--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True)
 def query(
     name_or_file: str,
     graph_file: Path,
@@ -254,7 +256,7 @@ def chain(role: str, graph_file: Path) -> None:
 @click.option("--role", help="Only overlaps of this role (any of its names).")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True)
 @click.option("--graph", "graph_file", type=click.Path(path_type=Path), default=Path("out/org.ttl"), show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 def overlaps(role: str | None, min_score: float, graph_file: Path, fmt: str) -> None:
     """Duties that two roles share, with both texts and the score."""
     from graph.engine import open_engine

@@ -203,7 +203,7 @@ def _post(post: Post) -> Spo:
 
 
 def _reporting(model: OrgModel) -> Spo:
-    posts = {p.id: p for p in model.posts}
+    posts = model.post_by_id
     line_of = {d.id: d.line for p in model.posts for d in p.duties}
     line_of.update({summary_id(p): p.summary_line or p.line for p in model.posts if p.summary})
     line_of.update({p.id: p.line for p in model.posts})
@@ -224,14 +224,13 @@ def _reporting(model: OrgModel) -> Spo:
             yield s, rg("sourceLine"), integer(line_of[line.evidence])
         if line.subordinate in posts and line.superior in posts and _once(post_edges, line.subordinate, line.superior):
             yield sub, rg("reportsTo"), sup
-        sub_role = posts[line.subordinate].role if line.subordinate in posts else line.subordinate.removeprefix("role:")
-        sup_role = posts[line.superior].role if line.superior in posts else line.superior.removeprefix("role:")
+        sub_role, sup_role = model.role_of(line.subordinate), model.role_of(line.superior)
         if sub_role != sup_role and _once(role_edges, sub_role, sup_role):
             yield node("role/" + sub_role), rg("reportsTo"), node("role/" + sup_role)
 
 
 def _overlaps(model: OrgModel) -> Spo:
-    owner = {d.id: p for p in model.posts for d in p.duties}
+    owner = model.duty_owner
     post_pairs: set[tuple[str, str]] = set()
     role_pairs: set[tuple[str, str]] = set()
     for overlap in model.overlaps:

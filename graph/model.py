@@ -8,6 +8,7 @@ edges) → emitting gives RDF. Every object keeps the line numbers it came from.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 
@@ -237,3 +238,17 @@ class OrgModel:
     clusters: tuple[Cluster, ...]
     theme_shares: tuple[ThemeShare, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+
+    @cached_property
+    def post_by_id(self) -> dict[str, Post]:
+        return {p.id: p for p in self.posts}
+
+    @cached_property
+    def duty_owner(self) -> dict[str, Post]:
+        """The post of every duty, by duty id."""
+        return {d.id: p for p in self.posts for d in p.duties}
+
+    def role_of(self, ref: str) -> str:
+        """The role key a reporting-line end means: a post id's role, or ``role:KEY``'s key."""
+        post = self.post_by_id.get(ref)
+        return post.role if post is not None else ref.removeprefix("role:")

@@ -66,7 +66,6 @@ def page_data(model: OrgModel) -> dict[str, Any]:
     depts = {d.key: d for d in model.departments}
     themes = {t.key: t for t in model.themes}
     orgs = {o.id: o for o in model.organizations}
-    posts = {p.id: p for p in model.posts}
     duty_text = {d.id: (d.label, d.line, p) for p in model.posts for d in p.duties}
     duty_text.update({summary_id(p): (p.summary or "", p.summary_line or p.line, p) for p in model.posts if p.summary})
     role_posts: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -97,8 +96,7 @@ def page_data(model: OrgModel) -> dict[str, Any]:
     ups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     downs: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for line in model.reporting:
-        sub = posts[line.subordinate].role if line.subordinate in posts else line.subordinate[5:]
-        sup = posts[line.superior].role if line.superior in posts else line.superior[5:]
+        sub, sup = model.role_of(line.subordinate), model.role_of(line.superior)
         text, where, post = duty_text.get(line.evidence, ("", 0, None))  # type: ignore[arg-type,assignment]
         entry = {
             "basis": line.basis,

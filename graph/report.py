@@ -82,7 +82,7 @@ OVERLAP_COLUMNS = (
 
 def overlaps_csv(model: OrgModel) -> str:
     """One row per DutyOverlap: both posts, both duty texts, score, shared themes."""
-    owner = {d.id: p for p in model.posts for d in p.duties}
+    owner = model.duty_owner
     duty = {d.id: d for p in model.posts for d in p.duties}
     roles = {r.key: r for r in model.roles}
     themes = {t.key: t for t in model.themes}

@@ -21,16 +21,14 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 def role_edges(model: OrgModel, *, basis: str = "explicit", orgs: set[int] | None = None) -> set[tuple[str, str]]:
     """(subordinate, superior) role names of the reporting lines, optionally of some organizations."""
-    posts = {p.id: p for p in model.posts}
+    posts = model.post_by_id
     roles = {r.key: r.zh for r in model.roles}
     edges = set()
     for line in model.reporting:
         owner = posts.get(line.subordinate) or posts.get(line.superior)
         if line.basis != basis or (orgs and (owner is None or int(owner.org_id.rsplit("/", 1)[1]) not in orgs)):
             continue
-        sub = posts[line.subordinate].role if line.subordinate in posts else line.subordinate[5:]
-        sup = posts[line.superior].role if line.superior in posts else line.superior[5:]
-        edges.add((roles[sub], roles[sup]))
+        edges.add((roles[model.role_of(line.subordinate)], roles[model.role_of(line.superior)]))
     return edges
 
 
@@ -110,7 +108,7 @@ def test_boilerplate_duties(model: OrgModel) -> None:
 def test_overlaps_never_from_boilerplate_and_no_role_self_loop(model: OrgModel) -> None:
     boiler = {d.id for p in model.posts for d in p.duties if d.boilerplate}
     assert not any(o.duty_a in boiler or o.duty_b in boiler for o in model.overlaps)
-    owner = {d.id: p for p in model.posts for d in p.duties}
+    owner = model.duty_owner
     for o in model.overlaps:
         a, b = owner[o.duty_a], owner[o.duty_b]
         assert a.role != b.role or a.org_id == b.org_id  # same role across organizations → clusters only
