@@ -15,17 +15,9 @@ from rdflib import Literal, URIRef
 
 from graph.errors import QueryError, RolegraphError
 from graph.queries import canonical_text, is_update, run_query, with_values
-from graph.serialize import read_graph
+from graph.serialize import READ_FORMATS, read_graph
 
 ENGINES = ("oxigraph", "rdflib")
-FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-}
 Rows = tuple[list[str], list[list[str]]]
 
 
@@ -41,7 +33,7 @@ class OxigraphEngine:
             raise RolegraphError(f"{path}: no graph file here; run 'rolegraph build' first or pass --graph")
         self.store = ox.Store()
         try:
-            self.store.bulk_load(path=str(path), format=FORMATS.get(path.suffix.lower(), ox.RdfFormat.TURTLE))
+            self.store.bulk_load(path=str(path), format=READ_FORMATS.get(path.suffix.lower(), ox.RdfFormat.TURTLE))
         except (SyntaxError, ValueError, OSError) as e:
             raise RolegraphError(f"{path}: cannot parse graph ({e})") from None
 

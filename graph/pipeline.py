@@ -20,14 +20,13 @@ from graph.errors import RolegraphError
 from graph.model import OrgModel
 from graph.overlaps import DEFAULT_THRESHOLD
 from graph.pack import load_pack
-from graph.page import render_page
 from graph.paths import DEFAULT_CORPUS, DEFAULT_CORRECTIONS, DEFAULT_PACK
 from graph.relate import relate
 from graph.report import build_report, overlaps_csv
-from graph.serialize import JsonLdConversion, read_graph, write_graph
+from graph.serialize import JsonLdConversion, write_graph
 from graph.source import MAX_BYTES, collect_sources, read_source
 from graph.structure import split_document
-from graph.validate import check_graph
+from graph.validate import BackgroundCheck, file_violations, raise_for
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -55,6 +54,8 @@ class BuildResult:
 
 
 VALIDATE_LIMIT = 500_000  # triples; pySHACL on rdflib beyond this takes minutes: run 'rolegraph validate'
+# sources up to this size start the SHACL worker at once (about 25 triples per 100 bytes read)
+EARLY_CHECK_BYTES = 2_000_000
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total): total 0 when not counted
@@ -66,8 +67,21 @@ def build(options: BuildOptions, *, progress: Progress = lambda *_: None) -> Bui
         raise RolegraphError(f"threshold {options.threshold} is not in (0, 1]")
     timings: dict[str, float] = {}
     clock = _Clock(timings, progress)
+    paths = collect_sources(options.sources)
+    early = options.validate and sum(p.stat().st_size for p in paths) <= EARLY_CHECK_BYTES
+    checker = BackgroundCheck() if early else None
+    try:
+        return _build(options, paths, checker, clock, progress)
+    finally:
+        if checker is not None:
+            checker.close()
+
+
+def _build(
+    options: BuildOptions, paths: list[Path], checker: BackgroundCheck | None, clock: _Clock, progress: Progress
+) -> BuildResult:
+    timings = clock.timings
     with clock("read"):
-        paths = collect_sources(options.sources)
         texts = [_step(progress, "read", i, len(paths), read_source(p, max_bytes=options.max_bytes)) for i, p in enumerate(paths)]
         _check_unique_slugs(texts)
         pack = load_pack(options.pack)
@@ -91,12 +105,16 @@ def build(options: BuildOptions, *, progress: Progress = lambda *_: None) -> Bui
                 if jsonld.feed is not None:
                     jsonld.feed.close()
             report = build_report(cleaned, documents, model, count)
-            if options.validate and count <= VALIDATE_LIMIT:
-                with clock("validate"):
-                    check_graph(read_graph(staging / "org.ttl"))
+            turtle = staging / "org.ttl"
+            check: Callable[[], None] | None = None
+            if options.validate and count <= VALIDATE_LIMIT:  # runs while the page and the CSV are made
+                check = checker.start(turtle) if checker is not None else lambda: raise_for(file_violations(turtle))
             elif options.validate:
                 report["warnings"].append(f"{count} triples: SHACL check skipped; run 'rolegraph validate'")
             with clock("render"):
+                # imported here, not above: pyvis and Jinja load while the SHACL worker checks the Turtle
+                from graph.page import render_page
+
                 (staging / "org-graph.html").write_text(render_page(model), encoding="utf-8")
             # UTF-8 with BOM so that spreadsheet programs show the Chinese text right
             (staging / "overlaps.csv").write_text(overlaps_csv(model), encoding="utf-8-sig")
@@ -104,6 +122,9 @@ def build(options: BuildOptions, *, progress: Progress = lambda *_: None) -> Bui
             report = {**report, "outputs": list(OUTPUT_FILES)}
             text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
             (staging / "build-report.json").write_text(text, encoding="utf-8")
+            if check is not None:
+                with clock("validate"):  # what is left of the check once the rest is written
+                    check()
             with clock("serialize"):  # what is left of the JSON-LD conversion once the rest is written
                 jsonld.finish()
         except BaseException:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
@@ -105,6 +106,39 @@ def test_built_graph_conforms_and_a_broken_one_does_not(kg: Graph) -> None:
     messages = " ".join(v.message for v in find_violations(broken))
     assert "no ReportingLine behind it" in messages and "shares duties with itself" in messages
     assert any(focus == "1" for focus, _ in found)
+
+
+def test_the_builds_own_check_in_its_worker_rejects_a_broken_file(built: BuildResult, tmp_path: Path) -> None:
+    """The check a build runs (a second process reading the Turtle it wrote) fails on a broken file."""
+    from graph.errors import ValidationError
+    from graph.validate import BackgroundCheck
+
+    good = built.out / "org.ttl"
+    text = good.read_text(encoding="utf-8")
+    # the rank of 收银员 (cashier), 7 in ontology/dealership.ttl; without it the role breaks sh:minCount 1
+    rank = "\trg:rank 7 ;\n"
+    cashier = text.index("<https://w3id.org/rolegraph/id/role/cashier> a rg:Role")
+    at = text.index(rank, cashier)
+    broken = tmp_path / "broken.ttl"
+    broken.write_text(text[:at] + text[at + len(rank) :], encoding="utf-8")
+    checker = BackgroundCheck()
+    try:
+        checker.start(good)()  # conforms: returns
+        with pytest.raises(ValidationError, match=r"1 SHACL constraint.*\n.*role/cashier.*rank"):
+            checker.start(broken)()
+    finally:
+        checker.close()
+
+
+def test_read_graph_keeps_the_contracts_tag_case(built: BuildResult, kg: Graph) -> None:
+    """Oxigraph parses in lower case; the rdflib graph has zh-Hans and zh-Hant as the contract spells them."""
+    from graph.serialize import read_graph
+
+    read = read_graph(built.out / "org.ttl")
+    assert set(read) == set(kg)  # the same triples as rdflib's own Turtle parser gives
+    tags = {o.language for o in read.objects() if isinstance(o, Literal) and o.language}
+    assert {"zh-Hans", "zh-Hant", "en"} <= tags
+    assert not {"zh-hans", "zh-hant"} & tags
 
 
 def test_validate_command_exit_codes(built: BuildResult, tmp_path: Path) -> None:
