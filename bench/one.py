@@ -43,10 +43,10 @@ def main(corpus: Path, out: Path, recall: bool) -> dict[str, object]:
     figures["build_over_pyoxigraph"] = round(total / max(figures["pyoxigraph_load_dump_s"], 1e-3), 1)  # type: ignore[arg-type]
     engine = OxigraphEngine(out / "org.ttl")
     binds = {
-        "reporting-chain": "name=服务经理",
-        "role-clusters": "name=服务经理",
-        "role-duties": "name=出纳",
-        "role-links": "name=服务经理",
+        "reporting-chain": "givenRole=服务经理",
+        "role-clusters": "givenRole=服务经理",
+        "role-duties": "givenRole=出纳",
+        "role-links": "givenRole=服务经理",
     }
     latency = {}
     for q in bundled_queries():

@@ -128,6 +128,8 @@ def build(
 @click.argument("name_or_file")
 @click.option("--graph", "graph_file", type=click.Path(path_type=Path), default=Path("out/org.ttl"), show_default=True)
 @click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE", help="Bind a query variable (repeatable).")
+@click.option("--role", "roles", multiple=True, metavar="NAME", help="The role a query asks about (?givenRole), by any name.")
+@click.option("--theme", "themes", multiple=True, metavar="NAME", help="The theme a query asks about (?givenTheme).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("-e", "--expression", "is_text", is_flag=True, help="NAME_OR_FILE is SPARQL text.")
 @click.option("--endpoint", metavar="URL", help="Query this SPARQL 1.1 endpoint instead of the graph file.")
@@ -137,6 +139,8 @@ def query(
     name_or_file: str,
     graph_file: Path,
     binds: tuple[str, ...],
+    roles: tuple[str, ...],
+    themes: tuple[str, ...],
     fmt: str,
     is_text: bool,
     endpoint: str | None,
@@ -144,13 +148,14 @@ def query(
     engine: str,
 ) -> None:
     """Run a bundled query (by name), a .rq file, or SPARQL text (-e) on the built graph or an endpoint."""
-    from graph.endpoint import remote_query, remote_update
+    from graph.endpoint import RemoteEngine, remote_update
     from graph.engine import open_engine
     from graph.queries import find_query, format_rows, is_update, parse_bindings, with_values
 
     try:
         text = name_or_file if is_text else find_query(name_or_file).text
-        bindings = parse_bindings(binds)
+        named = tuple(f"givenRole={r}" for r in roles) + tuple(f"givenTheme={t}" for t in themes)
+        bindings = parse_bindings(binds + named)
         if is_update(text):
             if not (endpoint and allow_update):
                 raise RolegraphError("this is an update query; it runs only with --endpoint URL --allow-update")
@@ -158,7 +163,7 @@ def query(
             click.echo("update done")
             return
         if endpoint:
-            columns, rows = remote_query(endpoint, with_values(text, bindings))
+            columns, rows = RemoteEngine(endpoint).select(text, bindings)
         else:
             columns, rows = open_engine(graph_file, engine).select(text, bindings)
     except RolegraphError as e:

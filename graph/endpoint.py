@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.errors import QueryError, RolegraphError
-from graph.queries import canonical_text
+from graph.queries import Bindings, canonical_text, resolve_names, with_values
 
 TIMEOUT = 60
 
@@ -35,6 +35,19 @@ def remote_query(url: str, text: str) -> tuple[list[str], list[list[str]]]:
     columns = list(results["head"].get("vars", []))
     rows = [[_term(binding.get(c)) for c in columns] for binding in results["results"]["bindings"]]
     return columns, rows
+
+
+class RemoteEngine:
+    """A SPARQL endpoint behind the same ``select`` as the embedded engines (names of roles
+    and themes are looked up on the endpoint, then sent as IRIs in a VALUES block)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def select(self, text: str, bindings: Bindings | None = None) -> tuple[list[str], list[list[str]]]:
+        if bindings:
+            text = with_values(text, resolve_names(bindings, lambda lookup: remote_query(self.url, lookup)[1]))
+        return remote_query(self.url, text)
 
 
 def remote_update(url: str, text: str) -> None:

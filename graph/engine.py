@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
 
 from graph.errors import QueryError, RolegraphError
-from graph.queries import canonical_text, is_update, run_query, with_values
+from graph.queries import Bindings, canonical_text, is_update, resolve_names, run_query, with_values
 from graph.serialize import READ_FORMATS, read_graph
 
 ENGINES = ("oxigraph", "rdflib")
@@ -22,7 +21,7 @@ Rows = tuple[list[str], list[list[str]]]
 
 
 class Engine(Protocol):
-    def select(self, text: str, bindings: dict[str, URIRef | Literal] | None = None) -> Rows: ...
+    def select(self, text: str, bindings: Bindings | None = None) -> Rows: ...
 
 
 class OxigraphEngine:
@@ -37,12 +36,13 @@ class OxigraphEngine:
         except (SyntaxError, ValueError, OSError) as e:
             raise RolegraphError(f"{path}: cannot parse graph ({e})") from None
 
-    def select(self, text: str, bindings: dict[str, URIRef | Literal] | None = None) -> Rows:
+    def select(self, text: str, bindings: Bindings | None = None) -> Rows:
         if is_update(text):
             raise QueryError("this is an update query; rolegraph query only reads")
+        if bindings:  # pyoxigraph's substitutions only reach projected variables; a VALUES block reaches all
+            text = with_values(text, resolve_names(bindings, lambda lookup: self.select(lookup)[1]))
         try:
-            # pyoxigraph's substitutions only reach projected variables; a VALUES block reaches all
-            result = self.store.query(with_values(text, bindings or {}))
+            result = self.store.query(text)
         except SyntaxError as e:
             raise QueryError(f"SPARQL syntax error: {_position(str(e))}") from None
         except (OSError, ValueError) as e:
@@ -61,7 +61,7 @@ class RdflibEngine:
     def __init__(self, path: Path) -> None:
         self.kg = read_graph(path)
 
-    def select(self, text: str, bindings: dict[str, URIRef | Literal] | None = None) -> Rows:
+    def select(self, text: str, bindings: Bindings | None = None) -> Rows:
         return run_query(self.kg, text, bindings)
 
 

@@ -40,13 +40,13 @@ def check_role(engine: Engine, name: str) -> None:
 def role_card(engine: Engine, name: str) -> tuple[Table, Table]:
     """A role's posts with their duties, and its superiors and subordinates with evidence."""
     check_role(engine, name)
-    return _run(engine, "role-duties", name=name), _run(engine, "role-links", name=name)
+    return _run(engine, "role-duties", givenRole=name), _run(engine, "role-links", givenRole=name)
 
 
 def role_chains(engine: Engine, name: str) -> list[list[str]]:
     """Every path from the role up to a role with no superior (several when it has several)."""
     check_role(engine, name)
-    table = _run(engine, "reporting-chain", name=name)
+    table = _run(engine, "reporting-chain", givenRole=name)
     superiors: dict[str, list[str]] = {}
     ranks: dict[str, int] = {}
     for role, rank, superior in table.rows:
@@ -73,8 +73,6 @@ def role_overlaps(engine: Engine, *, role: str | None, min_score: float) -> Tabl
     """Shared duties, optionally of one role, at or above a score."""
     if role:
         check_role(engine, role)
-    table = _run(engine, "shared-duties")
-    main = role_labels(engine).get(role, "") if role else ""
+    table = _run(engine, "shared-duties", givenRole=role) if role else _run(engine, "shared-duties")
     score = table.columns.index("score")
-    rows = [r for r in table.rows if float(r[score]) >= min_score and (not role or main in (r[0], r[3]))]
-    return Table(table.columns, rows)
+    return Table(table.columns, [r for r in table.rows if float(r[score]) >= min_score])

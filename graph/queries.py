@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,15 +51,17 @@ def find_query(name_or_file: str, folder: Path = QUERIES_DIR) -> StoredQuery:
     raise QueryError(f"no query '{name_or_file}': give a .rq file or one of: {names}")
 
 
-def parse_bindings(pairs: tuple[str, ...]) -> dict[str, URIRef | Literal]:
-    """``VAR=VALUE`` pairs: ``<…>`` is an IRI, anything else a plain literal."""
-    bindings: dict[str, URIRef | Literal] = {}
+def parse_bindings(pairs: tuple[str, ...]) -> dict[str, list[URIRef | Literal]]:
+    """``VAR=VALUE`` pairs: ``<…>`` is an IRI, anything else a plain literal; a variable
+    given twice takes both values."""
+    bindings: dict[str, list[URIRef | Literal]] = {}
     for pair in pairs:
         var, sep, value = pair.partition("=")
         var = var.strip().lstrip("?$")
         if not sep or not var.isidentifier():
             raise QueryError(f"--bind '{pair}': expected VAR=VALUE")
-        bindings[var] = URIRef(value[1:-1]) if value.startswith("<") and value.endswith(">") else Literal(value)
+        term = URIRef(value[1:-1]) if value.startswith("<") and value.endswith(">") else Literal(value)
+        bindings.setdefault(var, []).append(term)
     return bindings
 
 
@@ -67,18 +71,20 @@ def is_update(text: str) -> bool:
     return bool(_UPDATE.search(stripped))
 
 
-def run_query(kg: Graph, text: str, bindings: dict[str, URIRef | Literal] | None = None) -> tuple[list[str], list[list[str]]]:
+def run_query(kg: Graph, text: str, bindings: Bindings | None = None) -> tuple[list[str], list[list[str]]]:
     """Run a SELECT (or ASK) query; return column names and rows of strings."""
     if is_update(text):
         raise QueryError("this is an update query; rolegraph query only reads")
     from rdflib.plugins.sparql import prepareQuery
 
+    if bindings:
+        text = with_values(text, resolve_names(bindings, lambda lookup: run_query(kg, lookup)[1]))
     try:
         prepared = prepareQuery(text)
     except Exception as e:
         raise QueryError(f"SPARQL syntax error: {_position(e)}") from None
     try:
-        result: Result = kg.query(prepared, initBindings=bindings or {})
+        result: Result = kg.query(prepared)
     except Exception as e:
         raise QueryError(f"query failed: {e}") from None
     if result.type == "ASK":
@@ -151,15 +157,61 @@ def _pad_row(row: list[str], widths: list[int]) -> str:
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
-def with_values(text: str, bindings: dict[str, URIRef | Literal]) -> str:
-    """The query with a VALUES block opening its WHERE clause: how bindings reach a remote
-    endpoint, which has no initBindings. Terms are written by rdflib (quoted and escaped)."""
+Term = URIRef | Literal
+Bindings = Mapping[str, Term | Sequence[Term]]
+
+# Variables the bundled queries take as the IRI of a role or a theme; a name given instead (any
+# label: Simplified, Traditional, English, an alias) is looked up first. Engines plan a query
+# around a VALUES block of IRIs (Oxigraph then follows the edges of those nodes alone), where a
+# FILTER on labels would make them read every duty: 0.02 s against 1.7 s for role-duties on
+# 100 stores.
+NAMED = {"givenRole": "Role", "givenTheme": "DutyTheme"}
+_LOOKUP = """SELECT DISTINCT ?x WHERE {{
+  ?x a <https://w3id.org/rolegraph/ontology#{cls}> ;
+     <http://www.w3.org/2004/02/skos/core#prefLabel>|<http://www.w3.org/2004/02/skos/core#altLabel> ?label .
+  FILTER(STR(?label) IN ({names}))
+}} ORDER BY ?x"""
+
+
+def resolve_names(bindings: Bindings, select: Callable[[str], list[list[str]]]) -> dict[str, list[Term]]:
+    """The bindings with each name given for a role or theme replaced by the IRIs it labels;
+    ``select`` runs a query (on the same graph) and gives its rows."""
+    resolved: dict[str, list[Term]] = {}
+    for var, given in bindings.items():
+        values = _as_list(given)
+        resolved[var] = [iri for value in values for iri in _lookup(var, value, select)] if var in NAMED else values
+    return resolved
+
+
+def _as_list(given: Term | Sequence[Term]) -> list[Term]:
+    return [given] if isinstance(given, (URIRef, Literal)) else list(given)
+
+
+def _lookup(var: str, value: URIRef | Literal, select: Callable[[str], list[list[str]]]) -> list[URIRef]:
+    if isinstance(value, URIRef):
+        return [value]
+    from graph.script import to_simplified
+
+    names = sorted({str(value), to_simplified(str(value))})  # 盤點 finds 盘点 where only that is a label
+    rows = select(_LOOKUP.format(cls=NAMED[var], names=", ".join(Literal(n).n3() for n in names)))
+    if not rows:
+        kind = "role" if var == "givenRole" else "theme"
+        listing = "role-names" if kind == "role" else "responsibility-matrix"
+        raise QueryError(f"no {kind} named '{value}' (rolegraph query {listing} lists them)")
+    return [URIRef(row[0]) for row in rows]
+
+
+def with_values(text: str, bindings: Bindings) -> str:
+    """The query with a VALUES block opening its WHERE clause: how bindings reach an engine
+    (and a remote endpoint, which has no initBindings). A variable bound to several values
+    gets a row for each. Terms are written by rdflib (quoted and escaped)."""
     if not bindings:
         return text
     match = _WHERE.search(text) or re.search(r"\{", text)
     if match is None:
         raise QueryError("cannot bind variables: the query has no WHERE clause")
     names = " ".join(f"?{name}" for name in bindings)
-    values = " ".join(term.n3() for term in bindings.values())
-    block = f" VALUES ({names}) {{ ({values}) }} "
+    columns = [_as_list(v) for v in bindings.values()]
+    rows = " ".join("(" + " ".join(term.n3() for term in row) + ")" for row in itertools.product(*columns))
+    block = f" VALUES ({names}) {{ {rows} }} "
     return text[: match.end()] + block + text[match.end() :]

@@ -32,17 +32,29 @@ def test_queries_lists_the_bundled_queries() -> None:
 def test_query_with_binding_and_formats(built: BuildResult) -> None:
     graph = str(built.out / "org.ttl")
     result = CliRunner().invoke(
-        main, ["query", "reporting-chain", "--graph", graph, "--bind", "name=主辦會計", "--format", "json"]
+        main, ["query", "reporting-chain", "--graph", graph, "--bind", "givenRole=主辦會計", "--format", "json"]
     )
     assert result.exit_code == 0, result.output
     # the name as written (Traditional) is an altLabel of the role too
     assert [r["superior"] for r in json.loads(result.output)] == ["财务经理", ""]
     result = CliRunner().invoke(
-        main, ["query", "reporting-chain", "--graph", graph, "--bind", "name=主办会计", "--format", "csv"]
+        main, ["query", "reporting-chain", "--graph", graph, "--bind", "givenRole=主办会计", "--format", "csv"]
     )
     assert result.output.splitlines() == ["role,rank,superior", "主办会计,5,财务经理", "财务经理,3,"]
-    table = CliRunner().invoke(main, ["query", "reporting-chain", "--graph", graph, "--bind", "name=主办会计"])
+    table = CliRunner().invoke(main, ["query", "reporting-chain", "--graph", graph, "--bind", "givenRole=主办会计"])
     assert table.output.splitlines()[-1] == "(2 rows)"
+
+
+def test_query_role_and_theme_options_take_any_name(built: BuildResult) -> None:
+    graph = str(built.out / "org.ttl")
+    duties = CliRunner().invoke(main, ["query", "role-duties", "--graph", graph, "--role", "出納", "--format", "csv"])
+    assert duties.exit_code == 0, duties.output
+    # the one 出納 post: heading on L475, ten duties on L476-485
+    assert [line.split(",")[-1] for line in duties.output.splitlines()[1:]] == [str(n) for n in range(476, 486)]
+    themed = CliRunner().invoke(main, ["query", "duties-by-theme", "--graph", graph, "--theme", "盤點", "--format", "csv"])
+    assert themed.exit_code == 0 and len(themed.output.splitlines()) == 1 + 14  # the 14 盘点 lines of test_queries
+    unknown = CliRunner().invoke(main, ["query", "role-duties", "--graph", graph, "--role", "宇航员"])
+    assert unknown.exit_code == 1 and "no role named '宇航员'" in unknown.output and "Traceback" not in unknown.output
 
 
 def test_query_expression_and_errors(built: BuildResult, tmp_path: Path) -> None:

@@ -12,18 +12,18 @@ import pytest
 from click.testing import CliRunner
 
 from graph.cli import main
-from graph.endpoint import remote_query, serve_graph
+from graph.endpoint import RemoteEngine, remote_query, serve_graph
 from graph.engine import open_engine
 from graph.pipeline import BuildResult
-from graph.queries import bundled_queries, parse_bindings, with_values
+from graph.queries import bundled_queries, parse_bindings
 from graph.serialize import read_graph
 
 pytestmark = pytest.mark.server
 BINDINGS = {
-    "reporting-chain": ("name=主办会计",),
-    "role-clusters": ("name=服务经理",),
-    "role-duties": ("name=出纳",),
-    "role-links": ("name=主办会计",),
+    "reporting-chain": ("givenRole=主办会计",),
+    "role-clusters": ("givenRole=服务经理",),
+    "role-duties": ("givenRole=出纳",),
+    "role-links": ("givenRole=主办会计",),
 }
 
 
@@ -45,12 +45,12 @@ def test_push_then_every_bundled_query_gives_the_same_rows(built: BuildResult) -
         for stored in bundled_queries():
             bindings = parse_bindings(BINDINGS.get(stored.name, ()))
             local = engine.select(stored.text, bindings)
-            remote = remote_query(server.query_url, with_values(stored.text, bindings))
+            remote = RemoteEngine(server.query_url).select(stored.text, bindings)
             assert remote[0] == local[0], stored.name
             assert remote[1] == local[1], stored.name
             assert local[1], stored.name
         via_cli = CliRunner().invoke(
-            main, ["query", "reporting-chain", "--endpoint", server.query_url, "--bind", "name=出纳", "--format", "csv"]
+            main, ["query", "reporting-chain", "--endpoint", server.query_url, "--bind", "givenRole=出纳", "--format", "csv"]
         )
         assert via_cli.output.splitlines() == ["role,rank,superior", "出纳,7,主办会计", "主办会计,5,财务经理", "财务经理,3,"]
 

@@ -18,10 +18,10 @@ def rows(kg: Graph, query_name: str, **binds: str) -> list[dict[str, str]]:
 
 
 BINDS = {
-    "reporting-chain": {"name": "主办会计"},
-    "role-clusters": {"name": "服务经理"},
-    "role-duties": {"name": "出纳"},
-    "role-links": {"name": "主办会计"},
+    "reporting-chain": {"givenRole": "主办会计"},
+    "role-clusters": {"givenRole": "服务经理"},
+    "role-duties": {"givenRole": "出纳"},
+    "role-links": {"givenRole": "主办会计"},
 }
 
 
@@ -63,13 +63,13 @@ def test_roles_by_department(kg: Graph) -> None:
 
 def test_reporting_chain_up_to_the_top(kg: Graph) -> None:
     # 出納 配合主辦會計工作 (L484); 主辦會計 直接對財務經理負責 (L463); 財務經理 names no superior
-    assert [(r["role"], r["superior"]) for r in rows(kg, "reporting-chain", name="出纳")] == [
+    assert [(r["role"], r["superior"]) for r in rows(kg, "reporting-chain", givenRole="出纳")] == [
         ("出纳", "主办会计"),
         ("主办会计", "财务经理"),
         ("财务经理", ""),
     ]
     # 技術總監 協助服務經理 (L393); 服務經理 完成總經理交辦 (L511)
-    chain = rows(kg, "reporting-chain", name="Technical Director")
+    chain = rows(kg, "reporting-chain", givenRole="Technical Director")
     assert [r["role"] for r in chain][:2] == ["技术总监", "服务经理"] and chain[-1]["role"] == "总经理"
 
 
@@ -112,3 +112,25 @@ def test_update_queries_and_syntax_errors_are_refused(kg: Graph) -> None:
 
 def test_query_folder_is_not_empty() -> None:
     assert sorted(Path(QUERIES_DIR).glob("*.rq"))
+
+
+def test_a_theme_given_by_any_name_narrows_duties_by_theme(kg: Graph) -> None:
+    every = [r for r in rows(kg, "duties-by-theme") if r["theme"] == "盘点"]
+    for name in ("盘点", "盤點", "Stocktaking"):
+        assert rows(kg, "duties-by-theme", givenTheme=name) == every, name
+
+
+def test_shared_duties_of_one_role_are_the_overlaps_it_is_in(kg: Graph) -> None:
+    every = rows(kg, "shared-duties")
+    mine = rows(kg, "shared-duties", givenRole="索赔员")
+    assert mine == [r for r in every if "索赔员" in (r["roleA"], r["roleB"])]
+    assert (157, 174) in {(int(r["lineA"]), int(r["lineB"])) for r in mine}  # 索賠員 3 and 業務接待 5, 第一篇
+
+
+def test_a_role_given_twice_takes_both_and_an_unknown_name_is_an_error(kg: Graph) -> None:
+    text = find_query("role-duties").text
+    both = run_query(kg, text, parse_bindings(("givenRole=出纳", "givenRole=主办会计")))[1]
+    # the one 主辦會計 post (heading L462, duties L463-474) and the one 出納 post (L475, duties L476-485)
+    assert {row[2] for row in both} == {"462", "475"} and len(both) == 12 + 10
+    with pytest.raises(QueryError, match="no role named '不存在'"):
+        run_query(kg, text, parse_bindings(("givenRole=不存在",)))
