@@ -32,6 +32,9 @@ PREFIXES = {
     "xsd": str(XSD),
 }
 Triples = list[ox.Triple]
+_BASE = str(RGD)
+_INTEGER = ox.NamedNode(str(XSD.integer))
+_DECIMAL = ox.NamedNode(str(XSD.decimal))
 
 
 @lru_cache(maxsize=4096)
@@ -40,8 +43,9 @@ def N(iri: str) -> ox.NamedNode:  # noqa: N802 - reads like rdflib's URIRef
 
 
 def node(ref: str) -> ox.NamedNode:
-    """An instance IRI from a model id (``post/…``) or a role reference (``role:KEY``)."""
-    return N(str(RGD) + ("role/" + ref[5:] if ref.startswith("role:") else ref))
+    """An instance IRI from a model id (``post/…``) or a role reference (``role:KEY``);
+    not cached: most are made once."""
+    return ox.NamedNode(_BASE + ("role/" + ref[5:] if ref.startswith("role:") else ref))
 
 
 def text(value: str, lang: str) -> ox.Literal:
@@ -58,17 +62,28 @@ def as_written(value: str) -> ox.Literal:
 
 @lru_cache(maxsize=1 << 16)
 def integer(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=N(str(XSD.integer)))
+    return ox.Literal(str(value), datatype=_INTEGER)
 
 
 def decimal(value: float) -> ox.Literal:
     """Two decimals in the canonical form engines agree on (1.0, not 1.00)."""
     lexical = f"{value:.2f}".rstrip("0")
-    return ox.Literal(lexical + "0" if lexical.endswith(".") else lexical, datatype=N(str(XSD.decimal)))
+    return ox.Literal(lexical + "0" if lexical.endswith(".") else lexical, datatype=_DECIMAL)
 
 
 TRUE = ox.Literal("true", datatype=N(str(XSD.boolean)))
 A = N(str(RDF.type))
+# the predicates of every post and duty, made once: rdflib's namespace lookups cost a microsecond each
+DCTERMS_TITLE = N(str(DCTERMS.title))
+ORG_POST_IN = N(str(ORG.postIn))
+ORG_ROLE = N(str(ORG.role))
+PROV_WAS_DERIVED_FROM = N(str(PROV.wasDerivedFrom))
+RDFS_LABEL = N(str(RDFS.label))
+SKOS_CONCEPT = N(str(SKOS.Concept))
+SKOS_ALT_LABEL = N(str(SKOS.altLabel))
+SKOS_HAS_TOP_CONCEPT = N(str(SKOS.hasTopConcept))
+SKOS_IN_SCHEME = N(str(SKOS.inScheme))
+SKOS_PREF_LABEL = N(str(SKOS.prefLabel))
 
 
 @lru_cache(maxsize=256)
@@ -112,17 +127,17 @@ def _sources(model: OrgModel) -> Spo:
     for src in model.sources:
         s = node("source/" + src.slug)
         yield s, A, rg("SourceDocument")
-        yield s, N(DCTERMS.title), ox.Literal(src.path.name)
+        yield s, DCTERMS_TITLE, ox.Literal(src.path.name)
         yield s, N(RG.sha256), ox.Literal(src.sha256)
         yield s, rg("lineCount"), integer(len(src.lines))
         yield s, rg("encoding"), ox.Literal(src.encoding)
     for org in model.organizations:
         s = node(org.id)
         yield s, A, rg("Organization")
-        yield s, N(RDFS.label), as_written(org.heading)
+        yield s, RDFS_LABEL, as_written(org.heading)
         if normalize(org.heading) != org.heading:
-            yield s, N(RDFS.label), zh(org.heading)
-        yield s, N(PROV.wasDerivedFrom), node("source/" + org.source)
+            yield s, RDFS_LABEL, zh(org.heading)
+        yield s, PROV_WAS_DERIVED_FROM, node("source/" + org.source)
         yield s, rg("sourceLine"), integer(org.line)
 
 
@@ -130,8 +145,8 @@ def _vocabulary(model: OrgModel) -> Spo:
     for dept in model.departments:
         s = N(dept.iri)
         yield s, A, rg("Department")
-        yield s, N(SKOS.prefLabel), text(dept.zh, "zh-Hans")
-        yield s, N(SKOS.prefLabel), text(dept.en, "en")
+        yield s, SKOS_PREF_LABEL, text(dept.zh, "zh-Hans")
+        yield s, SKOS_PREF_LABEL, text(dept.en, "en")
     written: dict[str, set[str]] = {}
     for post in model.posts:
         if not post.name_inferred:
@@ -140,40 +155,40 @@ def _vocabulary(model: OrgModel) -> Spo:
         s = N(role.iri)
         for cls in (RG.Role, ORG.Role, SKOS.Concept):
             yield s, A, N(cls)
-        yield s, N(SKOS.prefLabel), text(role.zh, "zh-Hans")
-        yield s, N(SKOS.prefLabel), text(role.en, "en")
+        yield s, SKOS_PREF_LABEL, text(role.zh, "zh-Hans")
+        yield s, SKOS_PREF_LABEL, text(role.en, "en")
         for alias in role.aliases:
-            yield s, N(SKOS.altLabel), text(alias, "zh-Hans")
+            yield s, SKOS_ALT_LABEL, text(alias, "zh-Hans")
         for name in sorted(written.get(role.key, ())):
             if normalize(name) != role.zh and normalize(name) not in role.aliases:
-                yield s, N(SKOS.altLabel), zh(name)
+                yield s, SKOS_ALT_LABEL, zh(name)
             if normalize(name) != name:
-                yield s, N(SKOS.altLabel), as_written(name)
+                yield s, SKOS_ALT_LABEL, as_written(name)
         yield s, rg("rank"), integer(role.rank)
         yield s, rg("inDepartment"), node("dept/" + role.department)
     for theme in model.themes:
         s = N(theme.iri)
         yield s, A, rg("DutyTheme")
-        yield s, A, N(SKOS.Concept)
-        yield s, N(SKOS.inScheme), rg("DutyThemes")
-        yield rg("DutyThemes"), N(SKOS.hasTopConcept), s
-        yield s, N(SKOS.prefLabel), text(theme.zh, "zh-Hans")
-        yield s, N(SKOS.prefLabel), text(theme.en, "en")
+        yield s, A, SKOS_CONCEPT
+        yield s, SKOS_IN_SCHEME, rg("DutyThemes")
+        yield rg("DutyThemes"), SKOS_HAS_TOP_CONCEPT, s
+        yield s, SKOS_PREF_LABEL, text(theme.zh, "zh-Hans")
+        yield s, SKOS_PREF_LABEL, text(theme.en, "en")
         for term in theme.terms:
-            yield s, N(SKOS.altLabel), text(term, "zh-Hans")
+            yield s, SKOS_ALT_LABEL, text(term, "zh-Hans")
 
 
 def _post(post: Post) -> Spo:
     s, source = node(post.id), node("source/" + post.source)
     yield s, A, rg("Post")
-    yield s, N(RDFS.label), text(post.label, "zh-Hans")
+    yield s, RDFS_LABEL, text(post.label, "zh-Hans")
     yield s, rg("nameAsWritten"), as_written(post.name_written)
-    yield s, N(ORG.role), node("role/" + post.role)
-    yield s, N(ORG.postIn), node(post.org_id)
+    yield s, ORG_ROLE, node("role/" + post.role)
+    yield s, ORG_POST_IN, node(post.org_id)
     yield s, rg("inDepartment"), node("dept/" + post.department)
     yield s, rg("sourceLine"), integer(post.line)
     yield s, rg("sourceDocument"), source
-    yield s, N(PROV.wasDerivedFrom), source
+    yield s, PROV_WAS_DERIVED_FROM, source
     if post.name_inferred:
         yield s, rg("nameInferred"), TRUE
     if post.summary:
@@ -181,7 +196,7 @@ def _post(post: Post) -> Spo:
         yield s, rg("summary"), zh(post.summary)
         yield s, rg("hasSummary"), summary
         yield summary, A, rg("PostSummary")
-        yield summary, N(RDFS.label), zh(post.summary)
+        yield summary, RDFS_LABEL, zh(post.summary)
         yield summary, rg("originalText"), as_written(post.summary)
         yield summary, rg("sourceLine"), integer(post.summary_line or post.line)
         yield summary, rg("sourceDocument"), source
@@ -190,7 +205,7 @@ def _post(post: Post) -> Spo:
         yield s, rg("hasDuty"), d
     for duty, d in zip(post.duties, duties, strict=True):
         yield d, A, rg("Duty")
-        yield d, N(RDFS.label), text(duty.label, "zh-Hans")
+        yield d, RDFS_LABEL, text(duty.label, "zh-Hans")
         yield d, rg("originalText"), as_written(duty.original)
         yield d, rg("ordinal"), integer(duty.ordinal)
         yield d, rg("numberAsWritten"), ox.Literal(duty.number)
@@ -255,13 +270,13 @@ def _overlaps(model: OrgModel) -> Spo:
         yield s, rg("role"), node("role/" + share.role_a)
         yield s, rg("role"), node("role/" + share.role_b)
         yield s, rg("weight"), decimal(share.weight)
-        yield s, N(RDFS.label), text("、".join(themes[t].zh for t in share.themes), "zh-Hans")
+        yield s, RDFS_LABEL, text("、".join(themes[t].zh for t in share.themes), "zh-Hans")
         for theme in share.themes:
             yield s, rg("sharedTheme"), node("theme/" + theme)
     for cluster in model.clusters:
         s = node(cluster.id)
         yield s, A, rg("DutyCluster")
-        yield s, N(RDFS.label), text(cluster.label, "zh-Hans")
+        yield s, RDFS_LABEL, text(cluster.label, "zh-Hans")
         yield s, rg("memberCount"), integer(len(cluster.members))
         for member in cluster.members:
             yield s, rg("member"), node(member)

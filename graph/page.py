@@ -6,13 +6,13 @@ pyvis package, and every text from the sources travels as JSON and reaches the p
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import orjson
 import pyvis
 from pyvis.network import Network
 
@@ -50,7 +50,7 @@ def render_page(model: OrgModel) -> str:
 
 def to_script_json(value: Any) -> str:
     """JSON that is safe inside a <script> element: no '<', '>' or '&' left unescaped."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
     for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, escape)
     return text

@@ -9,7 +9,6 @@ zh-Hans and zh-Hant, so that case is restored on the way out.
 from __future__ import annotations
 
 import io
-import re
 import shutil
 import subprocess
 from collections.abc import Iterable, Iterator
@@ -24,7 +23,8 @@ from graph.errors import RolegraphError
 
 FORMATS = {"turtle": ox.RdfFormat.TURTLE, "json-ld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES}
 _TAGS = {b"zh-hans": b"zh-Hans", b"zh-hant": b"zh-Hant"}
-_TAG = re.compile(rb'(?:"@|"@language":\s*")(zh-han[st])\b')
+# what comes before a tag: Turtle's "…"@tag, JSON-LD's "@language":"tag" (with or without a space)
+_TAG_OPENERS = (b'"@', b'"@language":"', b'"@language": "')
 
 
 class _TagCase(io.RawIOBase):
@@ -56,7 +56,12 @@ class _TagCase(io.RawIOBase):
 
 
 def _fix(data: bytes) -> bytes:
-    return _TAG.sub(lambda m: m.group(0).replace(m.group(1), _TAGS[m.group(1)]), data)
+    # plain replacements, not a regular expression: they run over every byte of the output
+    # (hundreds of MB at a thousand stores), and bytes.replace is two orders of magnitude faster
+    for lower, cased in _TAGS.items():
+        for before in _TAG_OPENERS:
+            data = data.replace(before + lower, before + cased)
+    return data
 
 
 class _Tee(io.RawIOBase):
