@@ -6,6 +6,7 @@ pyvis package, and every text from the sources travels as JSON and reaches the p
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -69,9 +70,18 @@ def page_data(model: OrgModel) -> dict[str, Any]:
     duty_text = {d.id: (d.label, d.line, p) for p in model.posts for d in p.duties}
     duty_text.update({summary_id(p): (p.summary or "", p.summary_line or p.line, p) for p in model.posts if p.summary})
     role_posts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    written: dict[str, set[str]] = defaultdict(set)
     matrix: dict[str, Counter[str]] = defaultdict(Counter)
     for post in model.posts:
-        role_posts[post.role].append(
+        if not post.name_inferred:
+            written[post.role].add(post.name_written)
+        for duty in post.duties:
+            matrix[post.role].update(duty.themes)
+        kept = role_posts[post.role]
+        if len(kept) >= MAX_POSTS_PER_ROLE:  # counted, not listed: see _capped
+            kept.append({})
+            continue
+        kept.append(
             {
                 "id": post.id,
                 "label": post.label,
@@ -91,8 +101,6 @@ def page_data(model: OrgModel) -> dict[str, Any]:
                 ],
             }
         )
-        for duty in post.duties:
-            matrix[post.role].update(duty.themes)
     ups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     downs: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for line in model.reporting:
@@ -107,11 +115,12 @@ def page_data(model: OrgModel) -> dict[str, Any]:
         }
         ups[sub].append({"role": sup, **entry})
         downs[sup].append({"role": sub, **entry})
-    shared: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for o in model.overlaps:
-        (ta, la, pa), (tb, lb, pb) = duty_text[o.duty_a], duty_text[o.duty_b]
-        shared[pa.role].append({"role": pb.role, "score": o.score, "mine": ta, "mineLine": la, "theirs": tb, "theirsLine": lb})
-        shared[pb.role].append({"role": pa.role, "score": o.score, "mine": tb, "mineLine": lb, "theirs": ta, "theirsLine": la})
+    # the overlaps of each role as (score, order, index, mine-is-a): the panel lists the best, in a stable order
+    sides: dict[str, list[tuple[float, int, bool]]] = defaultdict(list)
+    for index, o in enumerate(model.overlaps):
+        sides[duty_text[o.duty_a][2].role].append((o.score, index, True))
+        sides[duty_text[o.duty_b][2].role].append((o.score, index, False))
+    shared = {role: _shared_entries(model, duty_text, found) for role, found in sides.items()}
     used = sorted({p.role for p in model.posts} | set(ups) | set(downs))
     return {
         "roles": {
@@ -119,14 +128,14 @@ def page_data(model: OrgModel) -> dict[str, Any]:
                 {
                     "zh": roles[key].zh,
                     "en": roles[key].en,
-                    "aliases": list(roles[key].aliases) + sorted({p["written"] for p in role_posts[key] if not p["inferred"]}),
+                    "aliases": list(roles[key].aliases) + sorted(written[key]),
                     "dept": roles[key].department,
                     "rank": roles[key].rank,
                     "posts": role_posts[key],
                     "themes": dict(sorted(matrix[key].items())),
                     "superiors": ups[key],
                     "subordinates": downs[key],
-                    "shared": shared[key],
+                    "shared": shared.get(key, ([], 0)),
                 }
             )
             for key in used
@@ -136,15 +145,31 @@ def page_data(model: OrgModel) -> dict[str, Any]:
     }
 
 
+def _shared_entries(
+    model: OrgModel, duty_text: dict[str, tuple[str, int, Any]], found: list[tuple[float, int, bool]]
+) -> tuple[list[dict[str, Any]], int]:
+    """The role's best overlaps (highest score first, ties in model order), and how many there are."""
+    best = heapq.nsmallest(MAX_SHARED_PER_ROLE, found, key=lambda f: (-f[0], f[1]))
+    entries = []
+    for score, index, mine_is_a in best:
+        o = model.overlaps[index]
+        (ta, la, pa), (tb, lb, pb) = duty_text[o.duty_a], duty_text[o.duty_b]
+        if mine_is_a:
+            entries.append({"role": pb.role, "score": score, "mine": ta, "mineLine": la, "theirs": tb, "theirsLine": lb})
+        else:
+            entries.append({"role": pa.role, "score": score, "mine": tb, "mineLine": lb, "theirs": ta, "theirsLine": la})
+    return entries, len(found)
+
+
 def _capped(role: dict[str, Any]) -> dict[str, Any]:
-    """Keep the first posts and overlaps of a role for the panel; count the rest."""
-    posts, shared = role["posts"], sorted(role["shared"], key=lambda s: -s["score"])
+    """Keep the first posts and the best overlaps of a role for the panel; count the rest."""
+    posts, (shared, shared_count) = role["posts"], role["shared"]
     return {
         **role,
         "posts": posts[:MAX_POSTS_PER_ROLE],
         "morePosts": max(0, len(posts) - MAX_POSTS_PER_ROLE),
-        "shared": shared[:MAX_SHARED_PER_ROLE],
-        "moreShared": max(0, len(shared) - MAX_SHARED_PER_ROLE),
+        "shared": shared,
+        "moreShared": max(0, shared_count - MAX_SHARED_PER_ROLE),
         "postCount": len(posts),
     }
 
@@ -237,11 +262,14 @@ def _network(model: OrgModel, data: dict[str, Any]) -> Network:
             basis="explicit" if "explicit" in bases else "inferred",
             width=2,
         )
+    # from every overlap, not the panel's best few: a pair of roles whose overlaps all rank low
+    # in both their lists still shares duties
     best: dict[tuple[str, str], float] = {}
-    for key, role in data["roles"].items():
-        for item in role["shared"]:
-            if key < item["role"]:
-                best[(key, item["role"])] = max(best.get((key, item["role"]), 0), item["score"])
+    owner = {**model.duty_owner, **{summary_id(p): p for p in model.posts if p.summary}}  # summaries overlap too
+    for o in model.overlaps:
+        a, b = sorted((owner[o.duty_a].role, owner[o.duty_b].role))
+        if a != b:
+            best[(a, b)] = max(best.get((a, b), 0), o.score)
     for (a, b), score in sorted(best.items()):
         net.add_edge(
             f"role:{a}", f"role:{b}", kind="shared", arrows="", color=SHARED_COLOUR, width=1 + 6 * (score - 0.5), score=score

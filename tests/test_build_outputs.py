@@ -168,3 +168,22 @@ def test_language_tags_keep_the_contracts_case_across_write_boundaries() -> None
             writer.write(data[i : i + step])
         writer.close()
         assert raw.getvalue() == expected, step
+
+
+def test_the_page_draws_every_pair_of_roles_that_share_a_duty(built: BuildResult, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The panel lists a role's best overlaps only; the shared-duty edges still come from all of them."""
+    import graph.page as page
+
+    monkeypatch.setattr(page, "MAX_SHARED_PER_ROLE", 1)
+    data = page.page_data(built.model)
+    assert all(len(role["shared"]) <= 1 for role in data["roles"].values())
+    _, edges, *_ = page._network(built.model, data).get_network_data()
+    drawn = {tuple(sorted((e["from"][5:], e["to"][5:]))) for e in edges if e["kind"] == "shared"}
+    owner = built.model.duty_owner
+    pairs = {
+        tuple(sorted((owner[o.duty_a].role, owner[o.duty_b].role)))
+        for o in built.model.overlaps
+        if o.duty_a in owner and o.duty_b in owner
+    }
+    expected = {pair for pair in pairs if pair[0] != pair[1]}
+    assert len(expected) > 20 and expected <= drawn
