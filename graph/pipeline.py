@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import shutil
@@ -72,10 +73,25 @@ def build(options: BuildOptions, *, progress: Progress = lambda *_: None) -> Bui
     early = options.validate and sum(p.stat().st_size for p in paths) <= EARLY_CHECK_BYTES
     checker = BackgroundCheck() if early else None
     try:
-        return _build(options, paths, checker, clock, progress)
+        with _without_cycle_collection():
+            return _build(options, paths, checker, clock, progress)
     finally:
         if checker is not None:
             checker.close()
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector for the build. The model is millions of small acyclic
+    objects, all alive to the end, so each full collection walks all of them and frees none:
+    at a thousand stores that was 11 s of 93 (peak memory the same with and without)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _build(

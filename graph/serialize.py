@@ -9,9 +9,11 @@ zh-Hans and zh-Hant, so that case is restored on the way out.
 from __future__ import annotations
 
 import io
+import itertools
 import shutil
 import subprocess
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from operator import itemgetter
 from pathlib import Path
 from typing import BinaryIO, cast
 
@@ -83,19 +85,15 @@ def write_graph(
 ) -> int:
     """Stream triples to ``path`` in ``fmt`` (turtle, json-ld, nt), in their given order, and
     the same bytes to ``also`` when given; return how many triples."""
-    count = 0
-
-    def counted() -> Iterator[ox.Triple]:
-        nonlocal count
-        for triple in triples:
-            count += 1
-            yield triple
-
+    # counted in C (zip with a counter) rather than by a Python generator: a third of a
+    # microsecond a triple, seconds at a thousand stores
+    tally = itertools.count()
+    counted = map(itemgetter(0), zip(triples, tally, strict=False))  # triples first: tally stops with them
     with path.open("wb") as raw, _TagCase(raw) as out:
         target = cast(BinaryIO, out if also is None else _Tee(cast(BinaryIO, out), also))
-        ox.serialize(counted(), target, format=FORMATS[fmt], prefixes=prefixes if fmt == "turtle" else None)
+        ox.serialize(counted, target, format=FORMATS[fmt], prefixes=prefixes if fmt == "turtle" else None)
         target.write(b"\n")
-    return count
+    return next(tally)
 
 
 class JsonLdConversion:

@@ -48,9 +48,12 @@ MISSING_NUMBER = re.compile(r"(?<=[;；。])\s*、")
 TERMINAL = tuple(".。;；!！?？")
 
 
+_DIGIT_VALUES = {c: i for i, c in enumerate("零一二三四五六七八九")}
+
+
 def chinese_number(text: str) -> int:
     """一 → 1, 十 → 10, 十三 → 13, 二十一 → 21."""
-    values = {c: i for i, c in enumerate("零一二三四五六七八九")}
+    values = _DIGIT_VALUES
     if "百" in text:
         head, _, tail = text.partition("百")
         return (values.get(head, 1) * 100) + (chinese_number(tail) if tail else 0)
