@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
@@ -112,10 +113,17 @@ def find_overlaps(posts: Sequence[Post], *, threshold: float = DEFAULT_THRESHOLD
     overlaps: dict[str, Overlap] = {}
     links = nx.Graph()
     links.add_nodes_from(range(len(texts)))
+    holders: dict[int, _Holders] = {}  # a text's duties by organization and role, made once per text
+
+    def held(index: int) -> _Holders:
+        if index not in holders:
+            holders[index] = _Holders.of(groups[texts[index]], owner)
+        return holders[index]
+
     for a, b, score in pairs:
         if score >= CLUSTER_THRESHOLD:
             links.add_edge(a, b)
-        for first, second in _overlapping(groups[texts[a]], groups[texts[b]], owner, same=a == b):
+        for first, second in _overlapping(held(a), held(b), same=a == b):
             shared = tuple(sorted(set(first.themes) & set(second.themes)))
             ids = sorted((first.id, second.id))
             overlap = Overlap(_digest("overlap", *ids), ids[0], ids[1], score, shared)
@@ -129,30 +137,37 @@ def find_overlaps(posts: Sequence[Post], *, threshold: float = DEFAULT_THRESHOLD
     return sorted(overlaps.values(), key=lambda o: o.id), sorted(clusters, key=lambda c: c.id)
 
 
-def _overlapping(left: list[Duty], right: list[Duty], owner: dict[str, Post], *, same: bool) -> Iterator[tuple[Duty, Duty]]:
-    by_org: dict[str, list[Duty]] = {}
-    for duty in right:
-        by_org.setdefault(owner[duty.id].org_id, []).append(duty)
+@dataclass(frozen=True)
+class _Holders:
+    """The duties that carry one text, with their posts, by organization, and the first per role."""
+
+    duties: list[tuple[Duty, Post]]
+    by_org: dict[str, list[tuple[Duty, Post]]]
+    first_by_role: dict[str, Duty]
+
+    @classmethod
+    def of(cls, duties: list[Duty], owner: dict[str, Post]) -> _Holders:
+        held = [(duty, owner[duty.id]) for duty in duties]  # sorted by id
+        by_org: dict[str, list[tuple[Duty, Post]]] = {}
+        firsts: dict[str, Duty] = {}
+        for duty, post in held:
+            by_org.setdefault(post.org_id, []).append((duty, post))
+            firsts.setdefault(post.role, duty)
+        return cls(held, by_org, firsts)
+
+
+def _overlapping(left: _Holders, right: _Holders, *, same: bool) -> Iterator[tuple[Duty, Duty]]:
     covered: set[tuple[str, str]] = set()
-    for x in left:
-        for y in by_org.get(owner[x.id].org_id, ()):
-            if owner[x.id].id != owner[y.id].id and (not same or x.id < y.id):
-                covered.add((owner[x.id].role, owner[y.id].role))
+    for x, px in left.duties:
+        for y, py in right.by_org.get(px.org_id, ()):
+            if px.id != py.id and (not same or x.id < y.id):
+                covered.add((px.role, py.role))
                 yield x, y
-    firsts_left = _first_by_role(left, owner)
-    firsts_right = _first_by_role(right, owner)
-    for role_x, x in firsts_left.items():
-        for role_y, y in firsts_right.items():
+    for role_x, x in left.first_by_role.items():
+        for role_y, y in right.first_by_role.items():
             if role_x != role_y and (role_x, role_y) not in covered and (role_y, role_x) not in covered:
                 if not same or role_x < role_y:
                     yield x, y
-
-
-def _first_by_role(duties: list[Duty], owner: dict[str, Post]) -> dict[str, Duty]:
-    firsts: dict[str, Duty] = {}
-    for duty in duties:  # sorted by id
-        firsts.setdefault(owner[duty.id].role, duty)
-    return firsts
 
 
 def _representative(members: list[str], labels: dict[str, str]) -> str:
