@@ -1,10 +1,8 @@
 """Make the RDF graph from the model, in one place.
 
-Each triple is written as a line of N-Triples text, and the oxigraph program (Rust) turns the
-stream into Turtle and JSON-LD (graph.serialize). Handing terms to pyoxigraph one by one cost
-three microseconds a triple (a Literal is only recognised after two failed conversions), most
-of the build at scale; text costs a tenth of that. The helpers below keep the code close to how
-it reads in rdflib; ``graph.namespace`` gives the (closed) vocabulary.
+Triples are pyoxigraph terms: building and serializing millions of them takes seconds there
+and minutes in rdflib's memory store (shared/docs/measured-here.md). The helpers below keep
+the code close to how it reads in rdflib; ``graph.namespace`` gives the (closed) vocabulary.
 """
 
 from __future__ import annotations
@@ -34,53 +32,47 @@ PREFIXES = {
     "rdfs": str(RDFS),
     "xsd": str(XSD),
 }
-Term = str  # a term in N-Triples syntax: <iri>, "text"@lang, "1"^^<datatype>
+Triples = list[ox.Triple]
 _BASE = str(RGD)
-_INTEGER = f"^^<{XSD.integer}>"
-_DECIMAL = f"^^<{XSD.decimal}>"
-# what a Turtle or N-Triples string may not hold as it is (everything else may, tabs included)
-_ESCAPES = str.maketrans({'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r"})
+_INTEGER = ox.NamedNode(str(XSD.integer))
+_DECIMAL = ox.NamedNode(str(XSD.decimal))
 
 
 @lru_cache(maxsize=4096)
-def N(iri: str) -> Term:  # noqa: N802 - reads like rdflib's URIRef
-    return f"<{iri}>"
+def N(iri: str) -> ox.NamedNode:  # noqa: N802 - reads like rdflib's URIRef
+    return ox.NamedNode(iri)
 
 
-def node(ref: str) -> Term:
+def node(ref: str) -> ox.NamedNode:
     """An instance IRI from a model id (``post/…``) or a role reference (``role:KEY``);
     not cached: most are made once."""
-    return f"<{_BASE}{'role/' + ref[5:] if ref.startswith('role:') else ref}>"
+    return ox.NamedNode(_BASE + ("role/" + ref[5:] if ref.startswith("role:") else ref))
 
 
-def plain(value: str) -> Term:
-    return f'"{value.translate(_ESCAPES)}"'
+def text(value: str, lang: str) -> ox.Literal:
+    return ox.Literal(value, language=lang)
 
 
-def text(value: str, lang: str) -> Term:
-    return f'"{value.translate(_ESCAPES)}"@{lang}'
+def zh(value: str) -> ox.Literal:
+    return ox.Literal(normalize(value), language="zh-Hans")
 
 
-def zh(value: str) -> Term:
-    return text(normalize(value), "zh-Hans")
-
-
-def as_written(value: str) -> Term:
-    return text(value, script_tag(value))
+def as_written(value: str) -> ox.Literal:
+    return ox.Literal(value, language=script_tag(value))
 
 
 @lru_cache(maxsize=1 << 16)
-def integer(value: int) -> Term:
-    return f'"{value}"{_INTEGER}'
+def integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=_INTEGER)
 
 
-def decimal(value: float) -> Term:
+def decimal(value: float) -> ox.Literal:
     """Two decimals in the canonical form engines agree on (1.0, not 1.00)."""
     lexical = f"{value:.2f}".rstrip("0")
-    return f'"{lexical + "0" if lexical.endswith(".") else lexical}"{_DECIMAL}'
+    return ox.Literal(lexical + "0" if lexical.endswith(".") else lexical, datatype=_DECIMAL)
 
 
-TRUE = f'"true"^^<{XSD.boolean}>'
+TRUE = ox.Literal("true", datatype=N(str(XSD.boolean)))
 A = N(str(RDF.type))
 # the predicates of every post and duty, made once: rdflib's namespace lookups cost a microsecond each
 DCTERMS_TITLE = N(str(DCTERMS.title))
@@ -96,32 +88,28 @@ SKOS_PREF_LABEL = N(str(SKOS.prefLabel))
 
 
 @lru_cache(maxsize=256)
-def rg(name: str) -> Term:
+def rg(name: str) -> ox.NamedNode:
     """An rg: term, checked against the closed namespace once, then served from the cache."""
     return N(str(getattr(RG, name)))
 
 
-def load_ontology(path: Path = ONTOLOGY_FILE) -> list[str]:
-    """The ontology's triples as N-Triples lines (Oxigraph parses and writes them)."""
+def load_ontology(path: Path = ONTOLOGY_FILE) -> Triples:
     try:
-        return [f"{q.subject} {q.predicate} {q.object} .\n" for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+        return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
     except FileNotFoundError:
         raise OntologyError(f"{path}: ontology not found") from None
     except SyntaxError as e:
         raise OntologyError(f"{path}: not valid Turtle ({e})") from None
 
 
-def emit_graph(model: OrgModel, *, ontology: list[str] | None = None) -> Iterator[str]:
-    """The whole graph as N-Triples lines, in an order that depends on the input alone:
-    ontology, theme scheme, departments, roles, posts, duties and edges. Lazy, so that
-    millions of triples stream to the converters instead of filling memory."""
+def emit_graph(model: OrgModel, *, ontology: Triples | None = None) -> Iterator[ox.Triple]:
+    """The whole graph, triple by triple, in an order that depends on the input alone:
+    ontology, theme scheme, departments, roles, posts, duties and edges. A generator, so that
+    millions of triples stream to the serializer instead of filling memory."""
     parts = (_sources(model), _vocabulary(model), *(_post(p) for p in model.posts), _reporting(model), _overlaps(model))
-    # formatted and chained in C: a Python loop around each triple would cost more than its text
-    made = itertools.chain.from_iterable(itertools.starmap(_LINE, part) for part in parts)
+    # chained in C: a Python loop around each triple cost more than making it
+    made = itertools.chain.from_iterable(itertools.starmap(ox.Triple, part) for part in parts)
     return itertools.chain(ontology if ontology is not None else load_ontology(), made)
-
-
-_LINE = "{} {} {} .\n".format
 
 
 def _once(seen: set[tuple[str, str]], a: str, b: str) -> bool:
@@ -133,17 +121,17 @@ def _once(seen: set[tuple[str, str]], a: str, b: str) -> bool:
     return True
 
 
-Spo = Iterator[tuple[Term, Term, Term]]
+Spo = Iterator[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]]
 
 
 def _sources(model: OrgModel) -> Spo:
     for src in model.sources:
         s = node("source/" + src.slug)
         yield s, A, rg("SourceDocument")
-        yield s, DCTERMS_TITLE, plain(src.path.name)
-        yield s, N(RG.sha256), plain(src.sha256)
+        yield s, DCTERMS_TITLE, ox.Literal(src.path.name)
+        yield s, N(RG.sha256), ox.Literal(src.sha256)
         yield s, rg("lineCount"), integer(len(src.lines))
-        yield s, rg("encoding"), plain(src.encoding)
+        yield s, rg("encoding"), ox.Literal(src.encoding)
     for org in model.organizations:
         s = node(org.id)
         yield s, A, rg("Organization")
@@ -221,7 +209,7 @@ def _post(post: Post) -> Spo:
         yield d, RDFS_LABEL, text(duty.label, "zh-Hans")
         yield d, rg("originalText"), as_written(duty.original)
         yield d, rg("ordinal"), integer(duty.ordinal)
-        yield d, rg("numberAsWritten"), plain(duty.number)
+        yield d, rg("numberAsWritten"), ox.Literal(duty.number)
         yield d, rg("sourceLine"), integer(duty.line)
         yield d, rg("sourceDocument"), source
         for theme in duty.themes:
@@ -244,7 +232,7 @@ def _reporting(model: OrgModel) -> Spo:
         yield s, rg("superior"), sup
         yield s, rg("evidence"), node(line.evidence)
         yield s, rg("cue"), text(line.cue, "zh-Hans")
-        yield s, rg("basis"), plain(line.basis)
+        yield s, rg("basis"), ox.Literal(line.basis)
         owner = posts.get(line.subordinate) or posts.get(line.superior)
         if owner is not None:
             yield s, rg("sourceDocument"), node("source/" + owner.source)

@@ -25,7 +25,7 @@ from graph.pack import load_pack
 from graph.paths import DEFAULT_CORPUS, DEFAULT_CORRECTIONS, DEFAULT_PACK
 from graph.relate import relate
 from graph.report import build_report, overlaps_csv
-from graph.serialize import Conversion, prefix_header, stream_lines
+from graph.serialize import JsonLdConversion, write_graph
 from graph.source import MAX_BYTES, collect_sources, read_source
 from graph.structure import split_document
 from graph.validate import BackgroundCheck, file_violations, raise_for
@@ -114,15 +114,14 @@ def _build(
     with clock("relate"):
         model = relate(documents, pack, threshold=options.threshold)
     with _staging(options.out) as staging:
-        small = checker is not None  # a few MB read: converted in this process, no converter to start
-        turtle = staging / "org.ttl"
-        turtle_file = Conversion(turtle, "ttl", prefixes=PREFIXES, in_process=small)
-        jsonld = Conversion(staging / "org.jsonld", "jsonld", prefixes=PREFIXES, in_process=small)
+        jsonld = JsonLdConversion(staging / "org.ttl", staging / "org.jsonld")
         try:
-            with clock("emit"):  # N-Triples lines, streamed into the Turtle and the JSON-LD converter
-                lines = emit_graph(model, ontology=load_ontology())
-                count = stream_lines(lines, (turtle_file.feed, jsonld.feed), header=prefix_header(PREFIXES))
-                turtle_file.finish()
+            with clock("emit"):  # streams into the Turtle writer, and through it into the JSON-LD converter
+                triples = emit_graph(model, ontology=load_ontology())
+                count = write_graph(triples, staging / "org.ttl", "turtle", prefixes=PREFIXES, also=jsonld.feed)
+                if jsonld.feed is not None:
+                    jsonld.feed.close()
+            turtle = staging / "org.ttl"
             check: Callable[[], None] | None = None
             if options.validate and count <= VALIDATE_LIMIT:  # runs while the page and the CSV are made
                 check = checker.start(turtle) if checker is not None else lambda: raise_for(file_violations(turtle))
@@ -149,7 +148,6 @@ def _build(
             with clock("serialize"):  # what is left of the JSON-LD conversion once the rest is written
                 jsonld.finish()
         except BaseException:
-            turtle_file.abort()
             jsonld.abort()
             raise
     files = tuple(options.out / name for name in OUTPUT_FILES)

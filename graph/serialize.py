@@ -1,21 +1,19 @@
 """Write and read graph files.
 
-Output is written by Oxigraph's serializers (the oxigraph program, or pyoxigraph without it),
-in the order the emitter made the triples, which depends on the input alone: the same input
-gives the same bytes. Oxigraph writes language tags in lower case (BCP 47 tags are
-case-insensitive); the contract spells them zh-Hans and zh-Hant, so that case is restored on
-the way out.
+Output goes through pyoxigraph's serializers, in the order the emitter made the triples,
+which depends on the input alone: the same input gives the same bytes. Oxigraph writes
+language tags in lower case (BCP 47 tags are case-insensitive); the contract spells them
+zh-Hans and zh-Hant, so that case is restored on the way out.
 """
 
 from __future__ import annotations
 
 import io
 import itertools
-import queue
 import shutil
 import subprocess
-import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from operator import itemgetter
 from pathlib import Path
 from typing import BinaryIO, cast
 
@@ -68,129 +66,93 @@ def _fix(data: bytes) -> bytes:
     return data
 
 
-def prefix_header(prefixes: dict[str, str]) -> bytes:
-    """@prefix lines: the converter keeps them, so the Turtle it writes uses them."""
-    return "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in prefixes.items()).encode()
+class _Tee(io.RawIOBase):
+    """Writes go to the file and, as they are, to a second stream (a converter's input)."""
+
+    def __init__(self, first: BinaryIO, second: BinaryIO) -> None:
+        self.first, self.second = first, second
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.second.write(data)
+        return self.first.write(data)
 
 
-def stream_lines(lines: Iterable[str], feeds: Sequence[BinaryIO], *, header: bytes = b"") -> int:
-    """Write N-Triples lines, after ``header``, to every feed in large blocks; return how many.
-
-    Each feed has a thread of its own writing to it (a write to a pipe lets other threads run):
-    written one after the other, the converters would wait for each other instead of working
-    side by side (70 s instead of 32 s at a thousand stores)."""
-    writers = [_Writer(feed) for feed in feeds]
-    for writer in writers:
-        writer.put(header)
-    count, source = 0, iter(lines)
-    try:
-        while block := list(itertools.islice(source, 8192)):
-            data = "".join(block).encode("utf-8")
-            for writer in writers:
-                writer.put(data)
-            count += len(block)
-    finally:
-        for writer in writers:
-            writer.close()
-    return count
+def write_graph(
+    triples: Iterable[ox.Triple], path: Path, fmt: str, *, prefixes: dict[str, str], also: BinaryIO | None = None
+) -> int:
+    """Stream triples to ``path`` in ``fmt`` (turtle, json-ld, nt), in their given order, and
+    the same bytes to ``also`` when given; return how many triples."""
+    # counted in C (zip with a counter) rather than by a Python generator: a third of a
+    # microsecond a triple, seconds at a thousand stores
+    tally = itertools.count()
+    counted = map(itemgetter(0), zip(triples, tally, strict=False))  # triples first: tally stops with them
+    with path.open("wb") as raw, _TagCase(raw) as out:
+        target = cast(BinaryIO, out if also is None else _Tee(cast(BinaryIO, out), also))
+        ox.serialize(counted, target, format=FORMATS[fmt], prefixes=prefixes if fmt == "turtle" else None)
+        target.write(b"\n")
+    return next(tally)
 
 
-class _Writer:
-    """A thread that writes the blocks it is given to one stream, in order."""
+class JsonLdConversion:
+    """Turtle in, JSON-LD out, in the background.
 
-    def __init__(self, stream: BinaryIO) -> None:
-        self.stream = stream
-        self.failure: BaseException | None = None
-        self.blocks: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def put(self, data: bytes) -> None:
-        if self.failure is not None:
-            raise RolegraphError(f"cannot write the graph: {self.failure}")
-        self.blocks.put(data)
-
-    def close(self) -> None:
-        self.blocks.put(None)
-        self.thread.join()
-        if self.failure is not None:
-            raise RolegraphError(f"cannot write the graph: {self.failure}")
-
-    def _run(self) -> None:
-        while (data := self.blocks.get()) is not None:
-            if self.failure is None:
-                try:
-                    self.stream.write(data)
-                except (OSError, ValueError) as e:  # a converter that died: keep taking blocks
-                    self.failure = e
-
-
-class Conversion:
-    """N-Triples lines (after @prefix lines) in, a Turtle or JSON-LD file out.
-
-    The oxigraph program (from the oxigraph package) parses and writes in Rust, in a process of
-    its own, straight to a file: fed as the build makes the lines (``feed``), the Turtle and the
-    JSON-LD converters work beside the build while the lines are still being made. ``finish``
-    then gives the language tags their case. Small graphs, or no program: the text goes to a
-    file and ``finish`` converts it with pyoxigraph in this process.
+    The oxigraph program (from the oxigraph package) converts in Rust in a process of its own:
+    the build feeds it the Turtle as it writes it (``feed``), so the conversion runs on the
+    second core while the graph is still being made, writing straight to a file (no Python
+    thread in its way); ``finish`` then gives the tags their case. Without the program,
+    ``finish`` converts in this process from the Turtle file.
     """
 
-    def __init__(self, target: Path, fmt: str, *, prefixes: dict[str, str], in_process: bool = False) -> None:
+    def __init__(self, turtle: Path, target: Path) -> None:
         from graph.endpoint import oxigraph_binary
 
-        self.target, self.fmt, self.prefixes = target, fmt, prefixes
-        self.raw = target.with_name(target.name + ".raw")
-        self.errors = target.with_name(target.name + ".err")
+        self.turtle, self.target = turtle, target
+        self.raw = target.with_suffix(".raw")
         self.process: subprocess.Popen[bytes] | None = None
+        self.feed: BinaryIO | None = None
         try:
-            binary = None if in_process else oxigraph_binary()
+            binary = oxigraph_binary()
         except RolegraphError:
-            binary = None
-        if binary is None:
-            self.feed: BinaryIO = self.raw.open("wb")  # the text itself, converted at the end
             return
-        command = [binary, "convert", "--from-format", "ttl", "--to-format", fmt]
-        with self.raw.open("wb") as out, self.errors.open("wb") as errors:
-            self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=out, stderr=errors)
+        command = [binary, "convert", "--from-format", "ttl", "--to-format", "jsonld"]
+        with self.raw.open("wb") as out:
+            self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=out, stderr=subprocess.PIPE)
         self.feed = cast(BinaryIO, self.process.stdin)
 
     def finish(self) -> None:
-        """Wait for the file; raise if the conversion failed."""
-        if not self.feed.closed:
-            self.feed.close()
+        """Wait for the JSON-LD file; raise if the conversion failed."""
         if self.process is None:
-            self._convert_here()
+            quads = ox.parse(path=str(self.turtle), format=ox.RdfFormat.TURTLE)
+            write_graph((ox.Triple(q.subject, q.predicate, q.object) for q in quads), self.target, "json-ld", prefixes={})
             return
-        code = self.process.wait()
-        error = self.errors.read_text(encoding="utf-8", errors="replace").strip()
-        self.errors.unlink(missing_ok=True)
-        if code != 0:
-            self.raw.unlink(missing_ok=True)
-            raise RolegraphError(f"{self.target.name}: conversion failed: {error}")
+        if self.feed is not None and not self.feed.closed:
+            self.feed.close()
+        error = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
+        if self.process.wait() != 0:
+            self._close()
+            raise RolegraphError(f"{self.turtle}: JSON-LD conversion failed: {error.strip()}")
+        self._close()
         with self.raw.open("rb") as source, self.target.open("wb") as raw, _TagCase(raw) as out:
             shutil.copyfileobj(source, out, 1 << 20)
             out.write(b"\n")
         self.raw.unlink()
 
-    def _convert_here(self) -> None:
-        quads = ox.parse(path=str(self.raw), format=ox.RdfFormat.TURTLE)
-        triples = (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
-        fmt, prefixes = ("turtle", self.prefixes) if self.fmt == "ttl" else ("json-ld", None)
-        with self.target.open("wb") as raw, _TagCase(raw) as out:
-            ox.serialize(triples, cast(BinaryIO, out), format=FORMATS[fmt], prefixes=prefixes)
-            out.write(b"\n")
-        self.raw.unlink(missing_ok=True)
-
     def abort(self) -> None:
         """Stop the converter after a failed build."""
-        if not self.feed.closed:
-            try:
-                self.feed.close()
-            except BrokenPipeError:
-                pass
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+        if self.process is not None:
+            self._close()
+
+    def _close(self) -> None:
+        assert self.process is not None
+        for stream in (self.process.stdin, self.process.stderr):
+            if stream is not None and not stream.closed:
+                stream.close()
 
 
 def read_graph(path: Path, into: Graph | None = None) -> Graph:

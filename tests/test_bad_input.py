@@ -97,21 +97,3 @@ def test_read_source_raises_source_error(tmp_path: Path) -> None:
     path.write_bytes(b"")
     with pytest.raises(SourceError, match="x.txt: the file is empty"):
         read_source(path)
-
-
-def test_a_converter_that_fails_is_a_clear_error_and_out_stays(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Large builds convert in oxigraph processes; one that dies stops the build with a message."""
-    import graph.endpoint
-    import graph.pipeline
-
-    source = tmp_path / "shop.txt"
-    source.write_text(GOOD, encoding="utf-8")
-    out = tmp_path / "out"
-    assert _build([str(source), "--out", str(out), "-q"])[0] == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
-    monkeypatch.setattr(graph.pipeline, "EARLY_CHECK_BYTES", 0)  # as for a large corpus: converter processes
-    monkeypatch.setattr(graph.endpoint, "oxigraph_binary", lambda: "/bin/false")  # exits 1 at once
-    code, output = _build([str(source), "--out", str(out)])
-    assert code == 1 and ("conversion failed" in output or "cannot write the graph" in output), output
-    assert "Traceback" not in output
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -187,33 +187,3 @@ def test_the_page_draws_every_pair_of_roles_that_share_a_duty(built: BuildResult
     }
     expected = {pair for pair in pairs if pair[0] != pair[1]}
     assert len(expected) > 20 and expected <= drawn
-
-
-def test_converter_processes_write_the_same_bytes_as_the_small_build_path(
-    built: BuildResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Small corpora convert in this process (pyoxigraph); large ones in oxigraph processes fed
-    N-Triples lines. Both ways must give the same files."""
-    import graph.pipeline
-    from graph.pipeline import BuildOptions, build
-
-    monkeypatch.setattr(graph.pipeline, "EARLY_CHECK_BYTES", 0)
-    other = build(BuildOptions(out=tmp_path / "out"))
-    for name in OUTPUT_FILES:
-        assert (other.out / name).read_bytes() == (built.out / name).read_bytes(), name
-
-
-def test_quotes_and_backslashes_in_a_duty_survive_both_conversions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import graph.pipeline
-    from graph.pipeline import BuildOptions, build
-    from graph.serialize import read_graph
-
-    source = tmp_path / "shop.txt"
-    duty = '核对"现金"与\\银行\\日记账\t两者'
-    source.write_text(f"出纳岗位职责\n1、{duty}\n2、保管印章\n", encoding="utf-8")
-    for early in (10**9, 0):  # in this process, then in converter processes
-        monkeypatch.setattr(graph.pipeline, "EARLY_CHECK_BYTES", early)
-        out = build(BuildOptions(sources=(source,), out=tmp_path / f"out{early}")).out
-        for name in ("org.ttl", "org.jsonld"):
-            written = {str(o) for o in read_graph(out / name).objects(None, RG.originalText)}
-            assert duty in written, (early, name)  # the label drops the tab, as it drops all white space
