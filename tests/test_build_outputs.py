@@ -187,3 +187,16 @@ def test_the_page_draws_every_pair_of_roles_that_share_a_duty(built: BuildResult
     }
     expected = {pair for pair in pairs if pair[0] != pair[1]}
     assert len(expected) > 20 and expected <= drawn
+
+
+def test_quotes_and_backslashes_in_a_duty_survive_turtle_and_json_ld(tmp_path: Path) -> None:
+    from graph.pipeline import BuildOptions, build
+    from graph.serialize import read_graph
+
+    source = tmp_path / "shop.txt"
+    duty = '核对"现金"与\\银行\\日记账\t两者'
+    source.write_text(f"出纳岗位职责\n1、{duty}\n2、保管印章\n", encoding="utf-8")
+    out = build(BuildOptions(sources=(source,), out=tmp_path / "out")).out
+    for name in ("org.ttl", "org.jsonld"):
+        written = {str(o) for o in read_graph(out / name).objects(None, RG.originalText)}
+        assert duty in written, name  # the label drops the tab, as it drops all white space
