@@ -41,19 +41,34 @@ def main(corpus: Path, out: Path, recall: bool) -> dict[str, object]:
     store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph())
     figures["pyoxigraph_load_dump_s"] = round(time.perf_counter() - t, 2)
     figures["build_over_pyoxigraph"] = round(total / max(figures["pyoxigraph_load_dump_s"], 1e-3), 1)  # type: ignore[arg-type]
+    t = time.perf_counter()
     engine = OxigraphEngine(out / "org.ttl")
+    figures["graph_load_s"] = round(time.perf_counter() - t, 2)
+    # each query as one asks it at this size: about one role or one theme where it takes one
     binds = {
         "reporting-chain": "givenRole=服务经理",
         "role-clusters": "givenRole=服务经理",
         "role-duties": "givenRole=出纳",
         "role-links": "givenRole=服务经理",
+        "duties-by-theme": "givenTheme=索赔",
+        "shared-duties": "givenRole=服务经理",
     }
-    latency = {}
+    # and the listings of everything, for the queries whose binding may be left out
+    listings = ("duties-by-theme", "shared-duties", "role-duties")
+    latency, full, rows = {}, {}, {}
     for q in bundled_queries():
         t = time.perf_counter()
-        engine.select(q.text, parse_bindings((binds[q.name],) if q.name in binds else ()))
+        _, found = engine.select(q.text, parse_bindings((binds[q.name],) if q.name in binds else ()))
         latency[q.name] = round(time.perf_counter() - t, 3)
+        rows[q.name] = len(found)
+        if q.name in listings:
+            t = time.perf_counter()
+            _, found = engine.select(q.text)
+            full[q.name] = {"s": round(time.perf_counter() - t, 3), "rows": len(found)}
     figures["query_s"] = latency
+    figures["query_rows"] = rows
+    figures["query_binds"] = binds
+    figures["listing_s"] = full
     if recall:
         texts = sorted({content(d.label) for p in result.model.posts for d in p.duties if not d.boilerplate})
         exact = {(a, b) for a, b, _ in similar_pairs(texts, threshold=0.48, exact=True)}

@@ -71,16 +71,26 @@ def table(results: dict) -> str:  # type: ignore[type-arg]
         f"bundled corpus: python build.py {b['build_py_s']} s ({b['build_py_s_no_validate']} s with --no-validate); "
         f"read+clean+split {b['read_clean_split_s']} s",
         "",
-        "| stores | posts | duties | triples | triples/doc | build s | peak MB | x pyoxigraph | slowest query s | recall |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| stores | posts | duties | triples | triples/doc | build s | peak MB | x pyoxigraph | slowest query s "
+        "| slowest listing s | graph load s | recall |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for size, f in results["sizes"].items():
+        slowest = max(f["query_s"], key=f["query_s"].get)
+        listing = max(f["listing_s"], key=lambda name: f["listing_s"][name]["s"])
         lines.append(
             f"| {size} | {f['posts']} | {f['duties']} | {f['triples']} | {f['triples_per_document']} | {f['build_s']} | "
-            f"{f['peak_rss_mb']} | {f['build_over_pyoxigraph']} | {max(f['query_s'].values())} | "
-            f"{f.get('blocking_recall', '—')} |"
+            f"{f['peak_rss_mb']} | {f['build_over_pyoxigraph']} | {f['query_s'][slowest]} ({slowest}) | "
+            f"{f['listing_s'][listing]['s']} ({listing}, {f['listing_s'][listing]['rows']} rows) | "
+            f"{f['graph_load_s']} | {f.get('blocking_recall', '—')} |"
         )
     lines += ["", "stages (s): " + "; ".join(f"{size}: {f['stages_s']}" for size, f in results["sizes"].items())]
+    last = list(results["sizes"].values())[-1]
+    lines += [
+        "",
+        "queries at the largest size (s, rows): "
+        + "; ".join(f"{name} {s} ({last['query_rows'][name]})" for name, s in last["query_s"].items()),
+    ]
     return "\n".join(lines)
 
 
