@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, Literal
+from rdflib.namespace import RDF, SKOS
 
 from graph.errors import QueryError
 from graph.paths import QUERIES_DIR
@@ -134,3 +135,24 @@ def test_a_role_given_twice_takes_both_and_an_unknown_name_is_an_error(kg: Graph
     assert {row[2] for row in both} == {"462", "475"} and len(both) == 12 + 10
     with pytest.raises(QueryError, match="no role named '不存在'"):
         run_query(kg, text, parse_bindings(("givenRole=不存在",)))
+
+
+def test_role_clusters_count_the_posts_of_the_role_in_each_cluster(kg: Graph) -> None:
+    """Worked out without SPARQL: walk the graph from the role's posts to their duties' clusters."""
+    from rdflib.namespace import ORG, RDFS
+
+    from graph.namespace import RG
+
+    role = next(
+        r for r in kg.subjects(RDF.type, RG.Role) if Literal("服务经理", lang="zh-Hans") in set(kg.objects(r, SKOS.prefLabel))
+    )
+    posts = set(kg.subjects(ORG.role, role))
+    expected: dict[str, int] = {}
+    for cluster in kg.subjects(RDF.type, RG.DutyCluster):
+        members = set(kg.objects(cluster, RG.member))
+        holding = {p for p in posts if members & set(kg.objects(p, RG.hasDuty))}
+        if holding:
+            expected[str(kg.value(cluster, RDFS.label))] = len(holding)
+    found = rows(kg, "role-clusters", givenRole="服务经理")
+    assert {r["cluster"]: int(r["posts"]) for r in found} == expected
+    assert {r["ofPosts"] for r in found} == {"4"}  # 服務經理 of 第一、四、五篇 and 售后服務經理 of 第二篇
