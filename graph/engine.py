@@ -52,7 +52,8 @@ class OxigraphEngine:
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("only SELECT and ASK queries are supported")
         columns = [v.value for v in result.variables]
-        return columns, [[_text(solution[c]) for c in columns] for solution in result]
+        positions = range(len(columns))  # by position: half the time of a lookup by name
+        return columns, [[_text(solution[i]) for i in positions] for solution in result]
 
 
 class RdflibEngine:
