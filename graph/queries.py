@@ -214,4 +214,20 @@ def with_values(text: str, bindings: Bindings) -> str:
     columns = [_as_list(v) for v in bindings.values()]
     rows = " ".join("(" + " ".join(term.n3() for term in row) + ")" for row in itertools.product(*columns))
     block = f" VALUES ({names}) {{ {rows} }} "
-    return text[: match.end()] + block + text[match.end() :]
+    text = text[: match.end()] + block + text[match.end() :]
+    return _BIND_HERE.sub(lambda m: _values_here(m, bindings), text)
+
+
+# "# bind ?var" on a line of its own in a subquery: the value of ?var goes there too. A subquery
+# is evaluated before the join with the VALUES block above it, so without this an aggregate in
+# it is computed for every role and then all but one thrown away (role-clusters on 1,000 stores:
+# 1.36 -> 0.15-0.20 s). Only where the subquery projects ?var, and has no LIMIT, is it the same answer.
+_BIND_HERE = re.compile(r"^[ \t]*# bind \?(\w+)[ \t]*$", re.MULTILINE)
+
+
+def _values_here(match: re.Match[str], bindings: Bindings) -> str:
+    var = match.group(1)
+    if var not in bindings:
+        return match.group(0)
+    values = " ".join(term.n3() for term in _as_list(bindings[var]))
+    return f"{match.group(0)}\n  VALUES ?{var} {{ {values} }}"

@@ -10,7 +10,7 @@ from rdflib.namespace import RDF, SKOS
 
 from graph.errors import QueryError
 from graph.paths import QUERIES_DIR
-from graph.queries import bundled_queries, find_query, parse_bindings, run_query
+from graph.queries import bundled_queries, find_query, parse_bindings, run_query, with_values
 
 
 def rows(kg: Graph, query_name: str, **binds: str) -> list[dict[str, str]]:
@@ -156,3 +156,13 @@ def test_role_clusters_count_the_posts_of_the_role_in_each_cluster(kg: Graph) ->
     found = rows(kg, "role-clusters", givenRole="服务经理")
     assert {r["cluster"]: int(r["posts"]) for r in found} == expected
     assert {r["ofPosts"] for r in found} == {"4"}  # 服務經理 of 第一、四、五篇 and 售后服務經理 of 第二篇
+
+
+def test_bind_markers_put_the_values_inside_subqueries_too() -> None:
+    from rdflib import URIRef
+
+    text = "SELECT * WHERE {\n  { SELECT ?x (COUNT(?y) AS ?n) WHERE {\n      # bind ?x\n      ?y <urn:p> ?x .\n"
+    text += "    } GROUP BY ?x }\n}"
+    bound = with_values(text, {"x": [URIRef("urn:a"), URIRef("urn:b")]})
+    assert bound.count("VALUES") == 2 and "# bind ?x\n  VALUES ?x { <urn:a> <urn:b> }" in bound
+    assert with_values(text, {"z": [URIRef("urn:a")]}).count("VALUES") == 1  # ?x not given: the marker stays a comment
