@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.errors import QueryError, RolegraphError
-from graph.queries import Bindings, canonical_text, resolve_names, with_values
+from graph.queries import Bindings, bind_query, canonical_text
 
 TIMEOUT = 60
 
@@ -45,9 +45,7 @@ class RemoteEngine:
         self.url = url
 
     def select(self, text: str, bindings: Bindings | None = None) -> tuple[list[str], list[list[str]]]:
-        if bindings:
-            text = with_values(text, resolve_names(bindings, lambda lookup: remote_query(self.url, lookup)[1]))
-        return remote_query(self.url, text)
+        return remote_query(self.url, bind_query(text, bindings, lambda lookup: remote_query(self.url, lookup)[1]))
 
 
 def remote_update(url: str, text: str) -> None:

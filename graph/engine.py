@@ -13,7 +13,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from graph.errors import QueryError, RolegraphError
-from graph.queries import Bindings, canonical_text, is_update, resolve_names, run_query, with_values
+from graph.queries import Bindings, bind_query, canonical_text, is_update, run_query
 from graph.serialize import READ_FORMATS, read_graph
 
 ENGINES = ("oxigraph", "rdflib")
@@ -39,8 +39,8 @@ class OxigraphEngine:
     def select(self, text: str, bindings: Bindings | None = None) -> Rows:
         if is_update(text):
             raise QueryError("this is an update query; rolegraph query only reads")
-        if bindings:  # pyoxigraph's substitutions only reach projected variables; a VALUES block reaches all
-            text = with_values(text, resolve_names(bindings, lambda lookup: self.select(lookup)[1]))
+        # pyoxigraph's substitutions only reach projected variables; a VALUES block reaches all
+        text = bind_query(text, bindings, lambda lookup: self.select(lookup)[1])
         try:
             result = self.store.query(text)
         except SyntaxError as e:

@@ -77,8 +77,7 @@ def run_query(kg: Graph, text: str, bindings: Bindings | None = None) -> tuple[l
         raise QueryError("this is an update query; rolegraph query only reads")
     from rdflib.plugins.sparql import prepareQuery
 
-    if bindings:
-        text = with_values(text, resolve_names(bindings, lambda lookup: run_query(kg, lookup)[1]))
+    text = bind_query(text, bindings, lambda lookup: run_query(kg, lookup)[1])
     try:
         prepared = prepareQuery(text)
     except Exception as e:
@@ -171,6 +170,12 @@ _LOOKUP = """SELECT DISTINCT ?x WHERE {{
      <http://www.w3.org/2004/02/skos/core#prefLabel>|<http://www.w3.org/2004/02/skos/core#altLabel> ?label .
   FILTER(STR(?label) IN ({names}))
 }} ORDER BY ?x"""
+
+
+def bind_query(text: str, bindings: Bindings | None, select: Callable[[str], list[list[str]]]) -> str:
+    """The query with its bindings in VALUES blocks, names of roles and themes looked up with
+    ``select`` (which runs a query on the same graph or endpoint); as it is without bindings."""
+    return with_values(text, resolve_names(bindings, select)) if bindings else text
 
 
 def resolve_names(bindings: Bindings, select: Callable[[str], list[list[str]]]) -> dict[str, list[Term]]:
