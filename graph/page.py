@@ -69,7 +69,8 @@ def page_data(model: OrgModel) -> dict[str, Any]:
     orgs = {o.id: o for o in model.organizations}
     duty_text = {d.id: (d.label, d.line, p) for p in model.posts for d in p.duties}
     duty_text.update({summary_id(p): (p.summary or "", p.summary_line or p.line, p) for p in model.posts if p.summary})
-    role_posts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    role_posts: dict[str, list[dict[str, Any]]] = defaultdict(list)  # the first MAX_POSTS_PER_ROLE
+    post_count: Counter[str] = Counter()
     written: dict[str, set[str]] = defaultdict(set)
     matrix: dict[str, Counter[str]] = defaultdict(Counter)
     for post in model.posts:
@@ -77,11 +78,10 @@ def page_data(model: OrgModel) -> dict[str, Any]:
             written[post.role].add(post.name_written)
         for duty in post.duties:
             matrix[post.role].update(duty.themes)
-        kept = role_posts[post.role]
-        if len(kept) >= MAX_POSTS_PER_ROLE:  # counted, not listed: see _capped
-            kept.append({})
+        post_count[post.role] += 1
+        if post_count[post.role] > MAX_POSTS_PER_ROLE:  # counted, not listed
             continue
-        kept.append(
+        role_posts[post.role].append(
             {
                 "id": post.id,
                 "label": post.label,
@@ -131,7 +131,7 @@ def page_data(model: OrgModel) -> dict[str, Any]:
                     "aliases": list(roles[key].aliases) + sorted(written[key]),
                     "dept": roles[key].department,
                     "rank": roles[key].rank,
-                    "posts": role_posts[key],
+                    "posts": (role_posts[key], post_count[key]),
                     "themes": dict(sorted(matrix[key].items())),
                     "superiors": ups[key],
                     "subordinates": downs[key],
@@ -162,15 +162,15 @@ def _shared_entries(
 
 
 def _capped(role: dict[str, Any]) -> dict[str, Any]:
-    """Keep the first posts and the best overlaps of a role for the panel; count the rest."""
-    posts, (shared, shared_count) = role["posts"], role["shared"]
+    """The first posts and the best overlaps of a role for the panel, and how many the rest are."""
+    (posts, post_count), (shared, shared_count) = role["posts"], role["shared"]
     return {
         **role,
-        "posts": posts[:MAX_POSTS_PER_ROLE],
-        "morePosts": max(0, len(posts) - MAX_POSTS_PER_ROLE),
+        "posts": posts,
+        "morePosts": max(0, post_count - MAX_POSTS_PER_ROLE),
         "shared": shared,
         "moreShared": max(0, shared_count - MAX_SHARED_PER_ROLE),
-        "postCount": len(posts),
+        "postCount": post_count,
     }
 
 
@@ -265,7 +265,7 @@ def _network(model: OrgModel, data: dict[str, Any]) -> Network:
     # from every overlap, not the panel's best few: a pair of roles whose overlaps all rank low
     # in both their lists still shares duties
     best: dict[tuple[str, str], float] = {}
-    owner = {**model.duty_owner, **{summary_id(p): p for p in model.posts if p.summary}}  # summaries overlap too
+    owner = model.duty_owner  # overlaps are between duties (find_overlaps compares nothing else)
     for o in model.overlaps:
         a, b = sorted((owner[o.duty_a].role, owner[o.duty_b].role))
         if a != b:
