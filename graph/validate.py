@@ -4,14 +4,16 @@ pySHACL sends a SPARQL-based constraint once per focus node, as the same text wi
 bindings; rdflib would parse that text every time (four fifths of the check on the bundled
 corpus), so the data graph the check sees keeps each parsed query.
 
-A build checks its own Turtle file in two worker processes, each against half of the node
-shapes (``BackgroundCheck``), started before the graph is made so that importing pySHACL
-overlaps the build's own work.
+A build checks its own Turtle file in a worker process (``BackgroundCheck``), started before
+the graph is made so that importing pySHACL overlaps the build's own work. The worker reads
+the file once and forks: parent and child each check half of the node shapes.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import pickle
 import sys
 import threading
 from collections.abc import Callable
@@ -24,6 +26,7 @@ from typing import Any
 
 from rdflib import Graph
 from rdflib.namespace import RDF, SH
+from rdflib.term import Node
 
 from graph.errors import OntologyError, ValidationError
 from graph.paths import SHAPES_FILE
@@ -84,20 +87,61 @@ def _shapes() -> Graph:
     return load_shapes()
 
 
-def file_violations(path: Path, part: int = 0, parts: int = 1) -> list[Violation]:
-    """The violations of a graph file: of all the shapes, or of one part of them in ``parts``."""
-    return find_violations(read_graph(path, into=_PreparedQueries()), _shapes() if parts == 1 else _shapes_part(part, parts))
+def file_violations(path: Path) -> list[Violation]:
+    """The violations of a graph file."""
+    return find_violations(read_graph(path, into=_PreparedQueries()))
 
 
-@lru_cache(maxsize=4)
-def _shapes_part(part: int, parts: int) -> Graph:
-    """Every ``parts``-th node shape of the shapes file, with all that hangs off it (its
-    property shapes, lists and SPARQL constraints: its concise bounded description)."""
-    shapes = _shapes()
-    graph = Graph()
-    for node in sorted(set(shapes.subjects(RDF.type, SH.NodeShape)), key=str)[part::parts]:
-        graph += shapes.cbd(node)
-    return graph
+def split_shapes(shapes: Graph, data: Graph, parts: int) -> list[Graph]:
+    """The node shapes in ``parts`` groups of about equal cost, each with all that hangs off its
+    shapes (property shapes, lists, SPARQL constraints: their concise bounded descriptions).
+
+    A shape's cost is its number of focus nodes in ``data`` times its number of constraints; the
+    costliest shape goes to the cheapest group first (on the bundled corpus the Duty shape alone
+    is half of the check)."""
+    groups = [Graph() for _ in range(parts)]
+    costs = [0] * parts
+    for cost, node in sorted(
+        ((_cost(shapes, data, node), node) for node in set(shapes.subjects(RDF.type, SH.NodeShape))),
+        key=lambda c: (-c[0], str(c[1])),
+    ):
+        cheapest = costs.index(min(costs))
+        groups[cheapest] += shapes.cbd(node)
+        costs[cheapest] += cost
+    return groups
+
+
+def _cost(shapes: Graph, data: Graph, node: Node) -> int:
+    targets = sum(1 for cls in shapes.objects(node, SH.targetClass) for _ in data.subjects(RDF.type, cls))
+    targets += sum(1 for p in shapes.objects(node, SH.targetSubjectsOf) for _ in data.subject_objects(p))
+    targets += sum(1 for _ in shapes.objects(node, SH.targetNode))
+    constraints = sum(1 for _ in shapes.objects(node, SH.property)) + sum(1 for _ in shapes.objects(node, SH.sparql))
+    return targets * max(constraints, 1)
+
+
+def _checked_in_halves(path: Path) -> list[Violation]:
+    """The violations of a graph file, read once, then checked against half of the shapes here
+    and half in a forked child (it inherits the parsed graph; the violations come back pickled
+    through a pipe). Where fork is not safe, both halves are checked here."""
+    kg = read_graph(path, into=_PreparedQueries())
+    if _start_method() != "fork":
+        return find_violations(kg, _shapes())
+    mine, theirs = split_shapes(_shapes(), kg, 2)
+    readable, writable = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover (runs in the child; the parent reads what it wrote)
+        try:
+            with os.fdopen(writable, "wb") as out:
+                out.write(pickle.dumps(find_violations(kg, theirs)))
+        finally:
+            os._exit(0)
+    os.close(writable)
+    found = find_violations(kg, mine)
+    with os.fdopen(readable, "rb") as answer:
+        sent = answer.read()
+    _, status = os.waitpid(child, 0)
+    others: list[Violation] = pickle.loads(sent) if sent and status == 0 else find_violations(kg, theirs)
+    return sorted(found + others, key=lambda v: (v.focus, v.path, v.message))
 
 
 def raise_for(violations: list[Violation]) -> None:
@@ -113,11 +157,11 @@ def check_graph(kg: Graph, shapes: Graph | None = None) -> None:
     raise_for(find_violations(kg, shapes))
 
 
-def _warm(part: int, parts: int) -> None:
+def _warm() -> None:
     import pyshacl  # noqa: F401
     from rdflib.plugins.sparql import prepareQuery  # noqa: F401
 
-    _shapes_part(part, parts)
+    _shapes()
 
 
 def _start_method() -> str:
@@ -128,23 +172,22 @@ def _start_method() -> str:
 
 
 class BackgroundCheck:
-    """Checks graph files in two worker processes, each against half of the shapes (two cores,
-    half the wait); falls back to this process if a worker dies."""
-
-    PARTS = 2
+    """Checks graph files in a worker process, which imports pySHACL while the build runs, then
+    reads each file once and checks it on two cores (``_checked_in_halves``); falls back to this
+    process if the worker dies."""
 
     def __init__(self) -> None:
         context = multiprocessing.get_context(_start_method())
-        self.pool = ProcessPoolExecutor(max_workers=self.PARTS, mp_context=context)
-        self.warming: list[Future[None]] = [self.pool.submit(_warm, part, self.PARTS) for part in range(self.PARTS)]
+        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        self.warming: Future[None] = self.pool.submit(_warm)
 
     def start(self, path: Path) -> Callable[[], None]:
         """Start checking a file; the call returned waits and raises ``ValidationError`` on violations."""
-        pending = [self.pool.submit(file_violations, path, part, self.PARTS) for part in range(self.PARTS)]
+        pending = self.pool.submit(_checked_in_halves, path)
 
         def wait() -> None:
             try:
-                violations = sorted((v for part in pending for v in part.result()), key=lambda v: (v.focus, v.path, v.message))
+                violations = pending.result()
             except BrokenProcessPool:
                 violations = file_violations(path)
             raise_for(violations)

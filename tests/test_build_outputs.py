@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
 from graph.namespace import ORG, RG
 from graph.paths import ROOT
@@ -109,25 +110,49 @@ def test_built_graph_conforms_and_a_broken_one_does_not(kg: Graph) -> None:
 
 
 def test_the_builds_own_check_in_its_worker_rejects_a_broken_file(built: BuildResult, tmp_path: Path) -> None:
-    """The check a build runs (a second process reading the Turtle it wrote) fails on a broken file."""
+    """The check a build runs (a worker reading the Turtle it wrote, then checking half of the
+    shapes itself and half in a forked child) finds what breaks either half."""
     from graph.errors import ValidationError
     from graph.validate import BackgroundCheck
 
     good = built.out / "org.ttl"
     text = good.read_text(encoding="utf-8")
     # the rank of 收银员 (cashier), 7 in ontology/dealership.ttl; without it the role breaks sh:minCount 1
-    rank = "\trg:rank 7 ;\n"
-    cashier = text.index("<https://w3id.org/rolegraph/id/role/cashier> a rg:Role")
-    at = text.index(rank, cashier)
+    text = _without(text, "\trg:rank 7 ;\n", after="<https://w3id.org/rolegraph/id/role/cashier> a rg:Role")
+    # the source line of the first duty (corpus line 3, 負責建立,實施…); the Duty shape is checked in the other half
+    duty = "<https://w3id.org/rolegraph/id/duty/4s-dealership-roles/1/1/1> a rg:Duty"
+    text = _without(text, "\trg:sourceLine 3 ;\n", after=duty)
     broken = tmp_path / "broken.ttl"
-    broken.write_text(text[:at] + text[at + len(rank) :], encoding="utf-8")
+    broken.write_text(text, encoding="utf-8")
     checker = BackgroundCheck()
     try:
         checker.start(good)()  # conforms: returns
-        with pytest.raises(ValidationError, match=r"1 SHACL constraint.*\n.*role/cashier.*rank"):
+        with pytest.raises(ValidationError, match=r"2 SHACL constraint") as raised:
             checker.start(broken)()
     finally:
         checker.close()
+    assert re.search(r"duty/4s-dealership-roles/1/1/1 .*sourceLine", str(raised.value))
+    assert re.search(r"role/cashier .*rank", str(raised.value))
+
+
+def _without(text: str, line: str, *, after: str) -> str:
+    """``text`` without the first ``line`` that follows ``after``."""
+    at = text.index(line, text.index(after))
+    return text[:at] + text[at + len(line) :]
+
+
+def test_the_shapes_split_into_halves_of_about_equal_cost(kg: Graph) -> None:
+    """Each node shape goes to one half; the Duty shape (466 duties × 6 property shapes = 2,796
+    checks, more than all the other shapes together) goes alone."""
+    from graph.validate import load_shapes, split_shapes
+
+    shapes = load_shapes()
+    halves = split_shapes(shapes, kg, 2)
+    node_shapes = [set(half.subjects(RDF.type, SH.NodeShape)) for half in halves]
+    assert node_shapes[0].isdisjoint(node_shapes[1])
+    assert node_shapes[0] | node_shapes[1] == set(shapes.subjects(RDF.type, SH.NodeShape))
+    assert {frozenset(s.fragment for s in half) for half in node_shapes} >= {frozenset({"Duty"})}
+    assert len(halves[0]) + len(halves[1]) == len(shapes)  # every shape triple is in one half
 
 
 def test_read_graph_keeps_the_contracts_tag_case(built: BuildResult, kg: Graph) -> None:
