@@ -195,4 +195,7 @@ class BackgroundCheck:
         return wait
 
     def close(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        # waits for the worker to exit (at once when idle; after its check when the build failed
+        # during one): with wait=False, Python 3.11's exit hook sometimes wrote to the pool's
+        # closed wake-up pipe and printed a traceback
+        self.pool.shutdown(wait=True, cancel_futures=True)
