@@ -130,6 +130,13 @@ def build(
 @click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE", help="Bind a query variable (repeatable).")
 @click.option("--role", "roles", multiple=True, metavar="NAME", help="The role a query asks about (?givenRole), by any name.")
 @click.option("--theme", "themes", multiple=True, metavar="NAME", help="The theme a query asks about (?givenTheme).")
+@click.option(
+    "--organization",
+    "organizations",
+    multiple=True,
+    metavar="NAME",
+    help="The organization a query asks about (?givenOrganization): its heading, 第N篇, or its file name.",
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("-e", "--expression", "is_text", is_flag=True, help="NAME_OR_FILE is SPARQL text.")
 @click.option("--endpoint", metavar="URL", help="Query this SPARQL 1.1 endpoint instead of the graph file.")
@@ -141,6 +148,7 @@ def query(
     binds: tuple[str, ...],
     roles: tuple[str, ...],
     themes: tuple[str, ...],
+    organizations: tuple[str, ...],
     fmt: str,
     is_text: bool,
     endpoint: str | None,
@@ -154,7 +162,11 @@ def query(
 
     try:
         text = name_or_file if is_text else find_query(name_or_file).text
-        named = tuple(f"givenRole={r}" for r in roles) + tuple(f"givenTheme={t}" for t in themes)
+        named = (
+            tuple(f"givenRole={r}" for r in roles)
+            + tuple(f"givenTheme={t}" for t in themes)
+            + tuple(f"givenOrganization={o}" for o in organizations)
+        )
         bindings = parse_bindings(binds + named)
         if is_update(text):
             if not (endpoint and allow_update):

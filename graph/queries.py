@@ -159,17 +159,39 @@ _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 Term = URIRef | Literal
 Bindings = Mapping[str, Term | Sequence[Term]]
 
-# Variables the bundled queries take as the IRI of a role or a theme; a name given instead (any
-# label: Simplified, Traditional, English, an alias) is looked up first. Engines plan a query
-# around a VALUES block of IRIs (Oxigraph then follows the edges of those nodes alone), where a
-# FILTER on labels would make them read every duty: 0.02 s against 1.7 s for role-duties on
-# 100 stores.
-NAMED = {"givenRole": "Role", "givenTheme": "DutyTheme"}
-_LOOKUP = """SELECT DISTINCT ?x WHERE {{
-  ?x a <https://w3id.org/rolegraph/ontology#{cls}> ;
-     <http://www.w3.org/2004/02/skos/core#prefLabel>|<http://www.w3.org/2004/02/skos/core#altLabel> ?label .
+# Variables the bundled queries take as the IRI of a role, a theme or an organization; a name
+# given instead is looked up first. Engines plan a query around a VALUES block of IRIs (Oxigraph
+# then follows the edges of those nodes alone), where a FILTER on labels would make them read
+# every duty: 0.02 s against 1.7 s for role-duties on 100 stores.
+NAMED = {"givenRole": "role", "givenTheme": "theme", "givenOrganization": "organization"}
+# What a name may be, and the bundled query that lists the names there are.
+_LISTED_BY = {"role": "role-names", "theme": "responsibility-matrix", "organization": "organizations"}
+_PREFIXES = """PREFIX rg: <https://w3id.org/rolegraph/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+# a role or a theme: any of its labels (Simplified, Traditional, English, an alias)
+_CONCEPT = """SELECT DISTINCT ?x WHERE {{
+  ?x a rg:{cls} ; skos:prefLabel|skos:altLabel ?label .
   FILTER(STR(?label) IN ({names}))
 }} ORDER BY ?x"""
+# an organization: its heading, the heading's part before the colon (第二篇), or the file name of
+# its document with or without the extension (store-0001.txt, store-0001: all its organizations)
+_ORGANIZATION = """SELECT DISTINCT ?x WHERE {{
+  ?x a rg:Organization .
+  {{ ?x rdfs:label ?label .
+     FILTER(STR(?label) IN ({names}) || REPLACE(STR(?label), "[:：].*$", "") IN ({names})) }}
+  UNION
+  {{ ?x prov:wasDerivedFrom/dcterms:title ?file .
+     FILTER(STR(?file) IN ({names}) || REPLACE(STR(?file), "[.][^.]*$", "") IN ({names})) }}
+}} ORDER BY ?x"""
+_LOOKUP = {
+    "role": _PREFIXES + _CONCEPT.replace("{cls}", "Role"),
+    "theme": _PREFIXES + _CONCEPT.replace("{cls}", "DutyTheme"),
+    "organization": _PREFIXES + _ORGANIZATION,
+}
 
 
 def bind_query(text: str, bindings: Bindings | None, select: Callable[[str], list[list[str]]]) -> str:
@@ -197,12 +219,11 @@ def _lookup(var: str, value: URIRef | Literal, select: Callable[[str], list[list
         return [value]
     from graph.script import to_simplified
 
+    kind = NAMED[var]
     names = sorted({str(value), to_simplified(str(value))})  # 盤點 finds 盘点 where only that is a label
-    rows = select(_LOOKUP.format(cls=NAMED[var], names=", ".join(Literal(n).n3() for n in names)))
+    rows = select(_LOOKUP[kind].format(names=", ".join(Literal(n).n3() for n in names)))
     if not rows:
-        kind = "role" if var == "givenRole" else "theme"
-        listing = "role-names" if kind == "role" else "responsibility-matrix"
-        raise QueryError(f"no {kind} named '{value}' (rolegraph query {listing} lists them)")
+        raise QueryError(f"no {kind} named '{value}' (rolegraph query {_LISTED_BY[kind]} lists them)")
     return [URIRef(row[0]) for row in rows]
 
 

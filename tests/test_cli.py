@@ -57,6 +57,18 @@ def test_query_role_and_theme_options_take_any_name(built: BuildResult) -> None:
     assert unknown.exit_code == 1 and "no role named '宇航员'" in unknown.output and "Traceback" not in unknown.output
 
 
+def test_query_organization_option(built: BuildResult) -> None:
+    graph = str(built.out / "org.ttl")
+    args = ["query", "shared-duties", "--graph", graph, "--format", "csv", "--role", "索赔员", "--organization", "第一篇"]
+    found = CliRunner().invoke(main, args)
+    assert found.exit_code == 0, found.output
+    # 索賠員 3 (L157) and 業務接待 5 (L174) of 第一篇 say the same; every row has a duty of 第一篇 (L1-204)
+    lines = [(int(row[2]), int(row[5])) for row in csv.reader(found.output.splitlines()[1:])]
+    assert (157, 174) in lines and all(min(pair) < 205 for pair in lines)
+    unknown = CliRunner().invoke(main, ["query", "shared-duties", "--graph", graph, "--organization", "第九篇"])
+    assert unknown.exit_code == 1 and "no organization named '第九篇'" in unknown.output
+
+
 def test_query_expression_and_errors(built: BuildResult, tmp_path: Path) -> None:
     graph = str(built.out / "org.ttl")
     ask = CliRunner().invoke(main, ["query", "-e", "ASK { ?s ?p ?o }", "--graph", graph])

@@ -128,6 +128,37 @@ def test_shared_duties_of_one_role_are_the_overlaps_it_is_in(kg: Graph) -> None:
     assert (157, 174) in {(int(r["lineA"]), int(r["lineB"])) for r in mine}  # 索賠員 3 and 業務接待 5, 第一篇
 
 
+def test_organizations_are_the_five_documents_of_the_seed(kg: Graph) -> None:
+    found = rows(kg, "organizations")
+    # the headings 第一篇 … 第五篇 are on lines 1, 205, 331, 378 and 495 of the corpus; 54 posts in all
+    assert [int(r["line"]) for r in found] == [1, 205, 331, 378, 495]
+    assert [r["organization"].split(":")[0] for r in found] == ["第一篇", "第二篇", "第三篇", "第四篇", "第五篇"]
+    assert {r["document"] for r in found} == {"4s-dealership-roles.txt"}
+    assert sum(int(r["posts"]) for r in found) == 54
+
+
+def test_shared_duties_of_one_organization_by_any_of_its_names(kg: Graph) -> None:
+    """第一篇 runs from line 1 to 204 (第二篇 starts at 205): its overlaps have a duty there."""
+    every = rows(kg, "shared-duties")
+    first = [r for r in every if int(r["lineA"]) < 205 or int(r["lineB"]) < 205]
+    assert first and len(first) < len(every)
+    iri = "<https://w3id.org/rolegraph/id/org/4s-dealership-roles/1>"
+    for name in ("第一篇", "第一篇:4S店各崗位職責", "第一篇:4S店各岗位职责", iri):
+        assert rows(kg, "shared-duties", givenOrganization=name) == first, name
+    # the file name (with or without .txt) names all five organizations of the document
+    assert rows(kg, "shared-duties", givenOrganization="4s-dealership-roles") == every
+    both = rows(kg, "shared-duties", givenRole="索赔员", givenOrganization="第一篇")
+    assert both == [
+        r
+        for r in first
+        if "索赔员" in (r["roleA"], r["roleB"])
+        and (int(r["lineA"]) < 205 and r["roleA"] == "索赔员" or int(r["lineB"]) < 205 and r["roleB"] == "索赔员")
+    ]
+    assert (157, 174) in {(int(r["lineA"]), int(r["lineB"])) for r in both}  # 索賠員 3 and 業務接待 5
+    with pytest.raises(QueryError, match="no organization named '第九篇' .*organizations lists them"):
+        rows(kg, "shared-duties", givenOrganization="第九篇")
+
+
 def test_a_role_given_twice_takes_both_and_an_unknown_name_is_an_error(kg: Graph) -> None:
     text = find_query("role-duties").text
     both = run_query(kg, text, parse_bindings(("givenRole=出纳", "givenRole=主办会计")))[1]
