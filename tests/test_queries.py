@@ -159,6 +159,20 @@ def test_shared_duties_of_one_organization_by_any_of_its_names(kg: Graph) -> Non
         rows(kg, "shared-duties", givenOrganization="第九篇")
 
 
+def test_post_and_duty_listings_narrow_to_one_organization(kg: Graph) -> None:
+    """第四篇 runs from line 378 to 494: the 出納 post (L475, duties L476-485) is in it, not in 第一篇."""
+    fourth = rows(kg, "role-duties", givenRole="出纳", givenOrganization="第四篇")
+    assert [int(r["dutyLine"]) for r in fourth] == list(range(476, 486))
+    assert rows(kg, "role-duties", givenRole="出纳", givenOrganization="第一篇") == []
+    # 第三篇 (L331-377) names none of its seven positions: the heading 4s店車間各崗位職責 starts each,
+    # on lines 332, 340, 346, 352, 358, 363 and 374; none of them has a superior
+    third = rows(kg, "posts-without-superior", givenOrganization="第三篇")
+    assert [int(r["line"]) for r in third] == [332, 340, 346, 352, 358, 363, 374]
+    every = rows(kg, "duties-by-theme", givenTheme="盘点")
+    first = rows(kg, "duties-by-theme", givenTheme="盘点", givenOrganization="第一篇")
+    assert first and first == [r for r in every if int(r["line"]) < 205]
+
+
 def test_a_role_given_twice_takes_both_and_an_unknown_name_is_an_error(kg: Graph) -> None:
     text = find_query("role-duties").text
     both = run_query(kg, text, parse_bindings(("givenRole=出纳", "givenRole=主办会计")))[1]
