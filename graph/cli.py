@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -296,5 +297,28 @@ def list_queries() -> None:
         click.echo(f"{stored.name:28} {stored.description}")
 
 
+def run(command: click.Command = main) -> None:
+    """The console entry point (``rolegraph``; ``python build.py``): the command, then an exit
+    that skips tearing the interpreter down. Freeing some 900 modules and the build's objects one
+    by one took 0.25 s of a 1.9 s build, for nothing: by then every file is written and closed,
+    the check's worker has stopped, and the output is flushed here. An exception that is not
+    an exit goes up as usual, with its traceback."""
+    try:
+        command()
+        code: int | str | None = 0
+    except SystemExit as stop:
+        code = stop.code
+    logging.shutdown()
+    if isinstance(code, str):  # sys.exit("message"): the message goes to stderr, status 1
+        print(code, file=sys.stderr)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a pipe closed by its reader (rolegraph query … | head)
+            pass
+    os._exit(code or 0)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

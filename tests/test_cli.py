@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -90,6 +92,32 @@ def test_build_py_is_importable_without_side_effects() -> None:
 
     module = importlib.import_module("build")
     assert hasattr(module, "main")
+
+
+def test_the_entry_point_exits_with_the_commands_status_and_all_its_output(built: BuildResult, tmp_path: Path) -> None:
+    """``rolegraph`` ends with os._exit (no interpreter teardown): the status and the output
+    must still be the command's, also when the reader of a pipe stops early."""
+    graph = str(built.out / "org.ttl")
+    cli = [sys.executable, "-m", "graph.cli"]
+    listing = subprocess.run(
+        [*cli, "query", "organizations", "--graph", graph, "--format", "csv"], capture_output=True, text=True
+    )
+    assert listing.returncode == 0 and len(listing.stdout.splitlines()) == 1 + 5 and listing.stderr == ""
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    failed = subprocess.run([*cli, "build", str(empty), "--out", str(tmp_path / "out")], capture_output=True, text=True)
+    assert failed.returncode == 1 and "Error:" in failed.stderr and "empty" in failed.stderr
+    assert "Traceback" not in failed.stderr
+    usage = subprocess.run([*cli, "query", "organizations", "--format", "xml"], capture_output=True, text=True)
+    assert usage.returncode == 2
+    # a reader that takes one line and closes the pipe: no traceback about the closed pipe
+    with subprocess.Popen(
+        [*cli, "query", "role-names", "--graph", graph], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as reader:
+        assert reader.stdout is not None and reader.stderr is not None
+        reader.stdout.readline()
+        reader.stdout.close()
+        assert "Traceback" not in reader.stderr.read().decode() and reader.wait() in (0, 1)
 
 
 def test_show_chain_overlaps(built: BuildResult) -> None:
