@@ -17,7 +17,7 @@ run: $(BIN)/rolegraph
 test: $(BIN)/rolegraph
 	$(BIN)/ruff check graph tests build.py bench
 	$(BIN)/ruff format --check graph tests build.py bench
-	$(BIN)/mypy graph
+	$(BIN)/mypy graph bench
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/rolegraph
