@@ -23,7 +23,7 @@ from graph.model import OrgModel
 from graph.overlaps import DEFAULT_THRESHOLD
 from graph.pack import load_pack
 from graph.paths import DEFAULT_CORPUS, DEFAULT_CORRECTIONS, DEFAULT_PACK
-from graph.relate import relate
+from graph.relate import add_overlaps, relate
 from graph.report import build_report, overlaps_csv
 from graph.serialize import JsonLdConversion, write_graph
 from graph.source import MAX_BYTES, collect_sources, read_source
@@ -112,7 +112,9 @@ def _build(
     with clock("split"):
         documents = [_step(progress, "split", i, len(cleaned), split_document(c)) for i, c in enumerate(cleaned)]
     with clock("relate"):
-        model = relate(documents, pack, threshold=options.threshold)
+        model = relate(documents, pack)
+    with clock("overlaps"):
+        model = add_overlaps(model, threshold=options.threshold)
     with _staging(options.out) as staging:
         jsonld = JsonLdConversion(staging / "org.ttl", staging / "org.jsonld")
         try:

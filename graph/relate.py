@@ -24,8 +24,9 @@ MANAGING = ("团队", "下属", "指标", "策略", "预算", "考核", "监督"
 MANAGING_MIN = 4
 
 
-def relate(documents: Sequence[Document], pack: Pack, *, threshold: float = DEFAULT_THRESHOLD) -> OrgModel:
-    """Build the whole model: posts with roles and themes, reporting lines, overlaps, clusters."""
+def relate(documents: Sequence[Document], pack: Pack) -> OrgModel:
+    """The model without its overlaps and clusters (``add_overlaps`` finds them): posts with
+    roles and themes, and reporting lines."""
     book = RoleBook(pack)
     organizations: list[Organization] = []
     posts: list[Post] = []
@@ -39,7 +40,6 @@ def relate(documents: Sequence[Document], pack: Pack, *, threshold: float = DEFA
     unresolved: list[str] = []
     explicit = find_reporting(_evidence(posts), tuple(posts), book, unresolved)
     inferred = infer_reporting(tuple(posts), explicit, book.roles)
-    overlaps, clusters = find_overlaps(posts, threshold=threshold)
     role_themes: dict[str, set[str]] = defaultdict(set)
     for post in posts:
         for duty in post.duties:
@@ -56,11 +56,17 @@ def relate(documents: Sequence[Document], pack: Pack, *, threshold: float = DEFA
         departments=pack.departments,
         themes=pack.themes,
         reporting=tuple(explicit + inferred),
-        overlaps=tuple(overlaps),
-        clusters=tuple(clusters),
+        overlaps=(),
+        clusters=(),
         theme_shares=tuple(share_themes(role_themes)),
         warnings=tuple(unresolved),
     )
+
+
+def add_overlaps(model: OrgModel, *, threshold: float = DEFAULT_THRESHOLD) -> OrgModel:
+    """The model with the overlaps and clusters of its posts' duties."""
+    overlaps, clusters = find_overlaps(model.posts, threshold=threshold)
+    return replace(model, overlaps=tuple(overlaps), clusters=tuple(clusters))
 
 
 def read_post(text: PostText, org_id: str, slug: str, org_index: int, pack: Pack, book: RoleBook) -> Post:
