@@ -274,6 +274,12 @@ def _overlaps(model: OrgModel) -> Spo:
         yield s, RDFS_LABEL, text("、".join(themes[t].zh for t in share.themes), "zh-Hans")
         for theme in share.themes:
             yield s, rg("sharedTheme"), node("theme/" + theme)
+    for count in model.theme_counts:
+        s = node(f"responsibility/{count.role}/{count.theme}")
+        yield s, A, rg("ThemeResponsibility")
+        yield s, rg("responsibleRole"), node("role/" + count.role)
+        yield s, rg("theme"), node("theme/" + count.theme)
+        yield s, rg("dutyCount"), integer(count.duties)
     for cluster in model.clusters:
         s = node(cluster.id)
         yield s, A, rg("DutyCluster")

@@ -224,6 +224,15 @@ class ThemeShare:
 
 
 @dataclass(frozen=True)
+class ThemeCount:
+    """One cell of the responsibility matrix: how many duties of a role's posts carry a theme."""
+
+    role: str
+    theme: str
+    duties: int
+
+
+@dataclass(frozen=True)
 class OrgModel:
     """Everything the graph is made from."""
 
@@ -237,6 +246,7 @@ class OrgModel:
     overlaps: tuple[Overlap, ...]
     clusters: tuple[Cluster, ...]
     theme_shares: tuple[ThemeShare, ...] = ()
+    theme_counts: tuple[ThemeCount, ...] = ()
     warnings: tuple[str, ...] = field(default=())
 
     @cached_property

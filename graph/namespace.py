@@ -29,6 +29,7 @@ class RG(DefinedNamespace):
     DutyThemes: URIRef
     KnowledgePack: URIRef
     ThemeCoOwnership: URIRef
+    ThemeResponsibility: URIRef
     # object properties
     hasDuty: URIRef
     hasSummary: URIRef
@@ -45,6 +46,8 @@ class RG(DefinedNamespace):
     sourceDocument: URIRef
     defaultDepartment: URIRef
     role: URIRef
+    responsibleRole: URIRef
+    theme: URIRef
     # data properties
     sha256: URIRef
     lineCount: URIRef
@@ -65,3 +68,4 @@ class RG(DefinedNamespace):
     departmentWord: URIRef
     rankWord: URIRef
     weight: URIRef
+    dutyCount: URIRef

@@ -72,12 +72,12 @@ def page_data(model: OrgModel) -> dict[str, Any]:
     role_posts: dict[str, list[dict[str, Any]]] = defaultdict(list)  # the first MAX_POSTS_PER_ROLE
     post_count: Counter[str] = Counter()
     written: dict[str, set[str]] = defaultdict(set)
-    matrix: dict[str, Counter[str]] = defaultdict(Counter)
+    matrix: dict[str, dict[str, int]] = defaultdict(dict)
+    for count in model.theme_counts:
+        matrix[count.role][count.theme] = count.duties
     for post in model.posts:
         if not post.name_inferred:
             written[post.role].add(post.name_written)
-        for duty in post.duties:
-            matrix[post.role].update(duty.themes)
         post_count[post.role] += 1
         if post_count[post.role] > MAX_POSTS_PER_ROLE:  # counted, not listed
             continue

@@ -14,7 +14,7 @@ from graph.overlaps import DEFAULT_THRESHOLD, comparable, find_overlaps
 from graph.pack import RoleBook
 from graph.reporting import Evidence, find_mentions, find_reporting, infer_reporting
 from graph.script import normalize
-from graph.themes import is_boilerplate, share_themes, tag_themes
+from graph.themes import count_themes, is_boilerplate, share_themes, tag_themes
 
 log = logging.getLogger(__name__)
 UNNAMED = "未命名岗位"
@@ -40,10 +40,7 @@ def relate(documents: Sequence[Document], pack: Pack) -> OrgModel:
     unresolved: list[str] = []
     explicit = find_reporting(_evidence(posts), tuple(posts), book, unresolved)
     inferred = infer_reporting(tuple(posts), explicit, book.roles)
-    role_themes: dict[str, set[str]] = defaultdict(set)
-    for post in posts:
-        for duty in post.duties:
-            role_themes[post.role].update(duty.themes)
+    theme_counts = count_themes(posts)
     used_roles = {p.role for p in posts} | {
         ref[5:] for line in explicit for ref in (line.subordinate, line.superior) if ref.startswith("role:")
     }
@@ -58,7 +55,8 @@ def relate(documents: Sequence[Document], pack: Pack) -> OrgModel:
         reporting=tuple(explicit + inferred),
         overlaps=(),
         clusters=(),
-        theme_shares=tuple(share_themes(role_themes)),
+        theme_shares=tuple(share_themes(theme_counts)),
+        theme_counts=theme_counts,
         warnings=tuple(unresolved),
     )
 

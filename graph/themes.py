@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
 
 import networkx as nx
 
-from graph.model import Theme, ThemeShare
+from graph.model import Post, Theme, ThemeCount, ThemeShare
 from graph.pack import RoleBook
 
 # 完成领导交办的其他任务, 完成部门负责人交办的相关工作, 各级领导分配的其它任务 …
@@ -40,9 +42,20 @@ def tag_themes(label: str, themes: tuple[Theme, ...], book: RoleBook) -> tuple[s
     return tuple(t.key for t in themes if any(term in text for term in (t.zh, *t.terms)))
 
 
-def share_themes(role_themes: dict[str, set[str]]) -> list[ThemeShare]:
+def count_themes(posts: Sequence[Post]) -> tuple[ThemeCount, ...]:
+    """The responsibility matrix: for each role and theme, how many duties of the role's posts
+    carry the theme (a duty has one post), sorted by role and theme."""
+    counts = Counter((post.role, theme) for post in posts for duty in post.duties for theme in duty.themes)
+    return tuple(ThemeCount(role, theme, n) for (role, theme), n in sorted(counts.items()))
+
+
+def share_themes(counts: Sequence[ThemeCount]) -> list[ThemeShare]:
     """Pairs of roles carrying the same themes: networkx's weighted bipartite projection."""
     from networkx.algorithms import bipartite
+
+    role_themes: dict[str, set[str]] = {}
+    for count in counts:
+        role_themes.setdefault(count.role, set()).add(count.theme)
 
     net = nx.Graph()
     roles = sorted(role_themes)
