@@ -239,15 +239,16 @@ def validate(graph_file: Path) -> None:
 
 @main.command()
 @click.argument("role")
+@click.option("--organization", help="Only posts of this organization: its heading, 第N篇, or its file name.")
 @click.option("--graph", "graph_file", type=click.Path(path_type=Path), default=Path("out/org.ttl"), show_default=True)
-def show(role: str, graph_file: Path) -> None:
+def show(role: str, organization: str | None, graph_file: Path) -> None:
     """A role's posts and duties, its superiors and subordinates, with the evidence for each."""
     from graph.engine import open_engine
     from graph.explore import role_card
     from graph.queries import format_rows
 
     try:
-        duties, links = role_card(open_engine(graph_file), role)
+        duties, links = role_card(open_engine(graph_file), role, organization=organization)
     except RolegraphError as e:
         raise _fail(e) from None
     click.echo(format_rows(duties.columns, duties.rows, "table"))
@@ -272,17 +273,18 @@ def chain(role: str, graph_file: Path) -> None:
 
 @main.command()
 @click.option("--role", help="Only overlaps of this role (any of its names).")
+@click.option("--organization", help="Only posts of this organization: its heading, 第N篇, or its file name.")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True)
 @click.option("--graph", "graph_file", type=click.Path(path_type=Path), default=Path("out/org.ttl"), show_default=True)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-def overlaps(role: str | None, min_score: float, graph_file: Path, fmt: str) -> None:
+def overlaps(role: str | None, organization: str | None, min_score: float, graph_file: Path, fmt: str) -> None:
     """Duties that two roles share, with both texts and the score."""
     from graph.engine import open_engine
     from graph.explore import role_overlaps
     from graph.queries import format_rows
 
     try:
-        table = role_overlaps(open_engine(graph_file), role=role, min_score=min_score)
+        table = role_overlaps(open_engine(graph_file), role=role, min_score=min_score, organization=organization)
     except RolegraphError as e:
         raise _fail(e) from None
     click.echo(format_rows(table.columns, table.rows, fmt), nl=False)

@@ -18,8 +18,10 @@ class Table:
     rows: list[list[str]]
 
 
-def _run(engine: Engine, query_name: str, **binds: str) -> Table:
-    columns, rows = engine.select(find_query(query_name).text, {k: Literal(v) for k, v in binds.items()})
+def _run(engine: Engine, query_name: str, **binds: str | None) -> Table:
+    """A bundled query with the names given (those that are None left unbound)."""
+    given = {k: Literal(v) for k, v in binds.items() if v is not None}
+    columns, rows = engine.select(find_query(query_name).text, given)
     return Table(columns, rows)
 
 
@@ -37,10 +39,12 @@ def check_role(engine: Engine, name: str) -> None:
         raise QueryError(f"no role named '{name}'{hint}")
 
 
-def role_card(engine: Engine, name: str) -> tuple[Table, Table]:
-    """A role's posts with their duties, and its superiors and subordinates with evidence."""
+def role_card(engine: Engine, name: str, *, organization: str | None = None) -> tuple[Table, Table]:
+    """A role's posts with their duties (of one organization, if given), and its superiors and
+    subordinates with evidence."""
     check_role(engine, name)
-    return _run(engine, "role-duties", givenRole=name), _run(engine, "role-links", givenRole=name)
+    posts = _run(engine, "role-duties", givenRole=name, givenOrganization=organization)
+    return posts, _run(engine, "role-links", givenRole=name)
 
 
 def role_chains(engine: Engine, name: str) -> list[list[str]]:
@@ -69,10 +73,10 @@ def role_chains(engine: Engine, name: str) -> list[list[str]]:
     return paths
 
 
-def role_overlaps(engine: Engine, *, role: str | None, min_score: float) -> Table:
-    """Shared duties, optionally of one role, at or above a score."""
+def role_overlaps(engine: Engine, *, role: str | None, min_score: float, organization: str | None = None) -> Table:
+    """Shared duties at or above a score, optionally of one role, of one organization, or both."""
     if role:
         check_role(engine, role)
-    table = _run(engine, "shared-duties", givenRole=role) if role else _run(engine, "shared-duties")
+    table = _run(engine, "shared-duties", givenRole=role, givenOrganization=organization)
     score = table.columns.index("score")
     return Table(table.columns, [r for r in table.rows if float(r[score]) >= min_score])

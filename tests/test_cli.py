@@ -71,6 +71,19 @@ def test_query_organization_option(built: BuildResult) -> None:
     assert unknown.exit_code == 1 and "no organization named '第九篇'" in unknown.output
 
 
+def test_show_and_overlaps_narrow_to_one_organization(built: BuildResult) -> None:
+    graph = str(built.out / "org.ttl")
+    shown = CliRunner().invoke(main, ["show", "出纳", "--organization", "第四篇", "--graph", graph])
+    assert shown.exit_code == 0, shown.output
+    # the one 出納 post is in 第四篇 (L378-494): heading L475, ten duties L476-485
+    duty_lines = [line.split()[-1] for line in shown.output.splitlines() if "第四篇" in line]
+    assert duty_lines == [str(n) for n in range(476, 486)]
+    args = ["overlaps", "--role", "索赔员", "--organization", "第一篇", "--graph", graph, "--format", "csv"]
+    found = CliRunner().invoke(main, args)
+    lines = [(int(row[2]), int(row[5])) for row in csv.reader(found.output.splitlines()[1:])]
+    assert (157, 174) in lines and all(min(pair) < 205 for pair in lines)  # 第一篇 is L1-204
+
+
 def test_query_expression_and_errors(built: BuildResult, tmp_path: Path) -> None:
     graph = str(built.out / "org.ttl")
     ask = CliRunner().invoke(main, ["query", "-e", "ASK { ?s ?p ?o }", "--graph", graph])
