@@ -104,9 +104,19 @@ def load_ontology(path: Path = ONTOLOGY_FILE) -> Triples:
 
 def emit_graph(model: OrgModel, *, ontology: Triples | None = None) -> Iterator[ox.Triple]:
     """The whole graph, triple by triple, in an order that depends on the input alone:
-    ontology, theme scheme, departments, roles, posts, duties and edges. A generator, so that
+    ontology, theme scheme, departments, roles, posts, duties, reporting lines, overlaps, theme
+    co-ownerships, the responsibility matrix's cells and clusters. A generator, so that
     millions of triples stream to the serializer instead of filling memory."""
-    parts = (_sources(model), _vocabulary(model), *(_post(p) for p in model.posts), _reporting(model), _overlaps(model))
+    parts = (
+        _sources(model),
+        _vocabulary(model),
+        *(_post(p) for p in model.posts),
+        _reporting(model),
+        _overlaps(model),
+        _theme_shares(model),
+        _theme_counts(model),
+        _clusters(model),
+    )
     # chained in C: a Python loop around each triple cost more than making it
     made = itertools.chain.from_iterable(itertools.starmap(ox.Triple, part) for part in parts)
     return itertools.chain(ontology if ontology is not None else load_ontology(), made)
@@ -264,6 +274,9 @@ def _overlaps(model: OrgModel) -> Spo:
         if pa.role != pb.role and _once(role_pairs, *sorted((pa.role, pb.role))):
             yield node("role/" + pa.role), rg("sharesDutyWith"), node("role/" + pb.role)
             yield node("role/" + pb.role), rg("sharesDutyWith"), node("role/" + pa.role)
+
+
+def _theme_shares(model: OrgModel) -> Spo:
     themes = {t.key: t for t in model.themes}
     for share in model.theme_shares:
         s = node(f"theme-share/{share.role_a}/{share.role_b}")
@@ -274,12 +287,18 @@ def _overlaps(model: OrgModel) -> Spo:
         yield s, RDFS_LABEL, text("、".join(themes[t].zh for t in share.themes), "zh-Hans")
         for theme in share.themes:
             yield s, rg("sharedTheme"), node("theme/" + theme)
+
+
+def _theme_counts(model: OrgModel) -> Spo:
     for count in model.theme_counts:
         s = node(f"responsibility/{count.role}/{count.theme}")
         yield s, A, rg("ThemeResponsibility")
         yield s, rg("responsibleRole"), node("role/" + count.role)
         yield s, rg("theme"), node("theme/" + count.theme)
         yield s, rg("dutyCount"), integer(count.duties)
+
+
+def _clusters(model: OrgModel) -> Spo:
     for cluster in model.clusters:
         s = node(cluster.id)
         yield s, A, rg("DutyCluster")

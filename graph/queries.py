@@ -195,13 +195,13 @@ _LOOKUP = {
 
 
 def bind_query(text: str, bindings: Bindings | None, select: Callable[[str], list[list[str]]]) -> str:
-    """The query with its bindings in VALUES blocks, names of roles and themes looked up with
+    """The query with its bindings in VALUES blocks, names of roles, themes and organizations looked up with
     ``select`` (which runs a query on the same graph or endpoint); as it is without bindings."""
     return with_values(text, resolve_names(bindings, select)) if bindings else text
 
 
 def resolve_names(bindings: Bindings, select: Callable[[str], list[list[str]]]) -> dict[str, list[Term]]:
-    """The bindings with each name given for a role or theme replaced by the IRIs it labels;
+    """The bindings with each name given for a role, theme or organization replaced by the IRIs it names;
     ``select`` runs a query (on the same graph) and gives its rows."""
     resolved: dict[str, list[Term]] = {}
     for var, given in bindings.items():

@@ -125,7 +125,7 @@ def _checked_in_halves(path: Path) -> list[Violation]:
     through a pipe). Where fork is not safe, both halves are checked here."""
     kg = read_graph(path, into=_PreparedQueries())
     if _start_method() != "fork":
-        return find_violations(kg, _shapes())
+        return find_violations(kg)
     mine, theirs = split_shapes(_shapes(), kg, 2)
     readable, writable = os.pipe()
     child = os.fork()
