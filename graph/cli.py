@@ -11,13 +11,26 @@ import click
 
 from graph import __version__
 from graph.engine import ENGINES
-from graph.errors import RolegraphError
+from graph.errors import InvocationError, RolegraphError
 from graph.paths import DEFAULT_CORPUS, DEFAULT_CORRECTIONS, DEFAULT_PACK
 from graph.queries import FORMATS
 
 
 def _fail(error: RolegraphError) -> click.ClickException:
+    """Our error as click's: exit 2 for a command that must not run as asked, 1 for bad data."""
+    if isinstance(error, InvocationError):
+        return click.UsageError(str(error))
     return click.ClickException(str(error))
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM ends a build as Ctrl-C does: the staging folder and the check's worker are removed."""
+    import signal
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 class StageProgress:
@@ -104,6 +117,7 @@ def build(
         validate=not no_validate,
     )
     progress = (lambda *_: None) if quiet else StageProgress(sys.stderr.isatty())
+    _stop_on_sigterm()
     try:
         result = run_build(options, progress=progress)
         if isinstance(progress, StageProgress):

@@ -19,3 +19,11 @@ class QueryError(RolegraphError):
 
 class ValidationError(RolegraphError):
     """A graph breaks the SHACL shapes of the contract."""
+
+
+class InvocationError(RolegraphError):
+    """The command asks for something it must not do; the CLI exits 2, as for a bad option."""
+
+
+class OutputFolderError(InvocationError):
+    """``--out`` names a folder a build may not replace (it holds other files, or a source)."""

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -20,6 +17,7 @@ from graph.clean import clean_source, load_corrections
 from graph.emit import PREFIXES, emit_graph, load_ontology
 from graph.errors import RolegraphError
 from graph.model import OrgModel
+from graph.outfolder import OUTPUT_FILES, check_out_folder, staging_folder
 from graph.overlaps import DEFAULT_THRESHOLD
 from graph.pack import load_pack
 from graph.paths import DEFAULT_CORPUS, DEFAULT_CORRECTIONS, DEFAULT_PACK
@@ -32,7 +30,6 @@ from graph.validate import BackgroundCheck, file_violations, raise_for
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-OUTPUT_FILES = ("org.ttl", "org.jsonld", "org-graph.html", "overlaps.csv", "build-report.json")
 
 
 @dataclass(frozen=True)
@@ -69,6 +66,7 @@ def build(options: BuildOptions, *, progress: Progress = lambda *_: None) -> Bui
         raise RolegraphError(f"threshold {options.threshold} is not in (0, 1]")
     timings: dict[str, float] = {}
     clock = _Clock(timings, progress)
+    check_out_folder(options.out, options.sources)
     paths = collect_sources(options.sources)
     early = options.validate and sum(p.stat().st_size for p in paths) <= EARLY_CHECK_BYTES
     checker = BackgroundCheck() if early else None
@@ -115,7 +113,7 @@ def _build(
         model = relate(documents, pack)
     with clock("overlaps"):
         model = add_overlaps(model, threshold=options.threshold)
-    with _staging(options.out) as staging:
+    with staging_folder(options.out) as staging:
         jsonld = JsonLdConversion(staging / "org.ttl", staging / "org.jsonld")
         try:
             with clock("emit"):  # streams into the Turtle writer, and through it into the JSON-LD converter
@@ -167,28 +165,6 @@ def _check_unique_slugs(texts: Sequence[Any]) -> None:
         if text.slug in seen:
             raise RolegraphError(f"{text.path} and {seen[text.slug]} have the same name; rename one")
         seen[text.slug] = text.path
-
-
-@contextmanager
-def _staging(out: Path) -> Iterator[Path]:
-    """A folder beside ``out`` to write into; it replaces ``out`` only if the block succeeds."""
-    if out.exists() and not out.is_dir():
-        raise RolegraphError(f"{out}: exists and is not a folder")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        yield staging
-        os.chmod(staging, 0o755)
-        old = None
-        if out.exists():
-            old = out.parent / f".{out.name}.old-{os.getpid()}"
-            out.rename(old)
-        staging.rename(out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
 
 
 class _Clock:

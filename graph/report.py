@@ -80,6 +80,18 @@ OVERLAP_COLUMNS = (
 )
 
 
+# OWASP's advice on CSV injection: a cell that starts with one of these is read by a spreadsheet
+# as a formula; a leading apostrophe makes it text and is not shown. Nothing else is changed.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: object) -> object:
+    """A CSV cell that no spreadsheet will run: text starting like a formula gets a leading ``'``."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def overlaps_csv(model: OrgModel) -> str:
     """One row per DutyOverlap: both posts, both duty texts, score, shared themes."""
     owner = model.duty_owner
@@ -94,5 +106,5 @@ def overlaps_csv(model: OrgModel) -> str:
         for duty_id in (o.duty_a, o.duty_b):
             post, d = owner[duty_id], duty[duty_id]
             row += [post.id, post.label, roles[post.role].zh, post.org_id, d.id, d.line, d.label]
-        writer.writerow(row)
+        writer.writerow([neutralise_cell(cell) for cell in row])
     return buffer.getvalue()

@@ -15,13 +15,14 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
 from graph.namespace import ORG, RG
+from graph.outfolder import MARKER, OUTPUT_FILES
 from graph.paths import ROOT
-from graph.pipeline import OUTPUT_FILES, BuildResult
+from graph.pipeline import BuildResult
 from graph.script import to_simplified
 
 
 def test_output_files(built: BuildResult) -> None:
-    assert sorted(p.name for p in built.out.iterdir()) == sorted(OUTPUT_FILES)
+    assert sorted(p.name for p in built.out.iterdir()) == sorted([*OUTPUT_FILES, MARKER])
 
 
 def test_graph_holds_the_ontology_and_the_corpus(kg: Graph) -> None:
