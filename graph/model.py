@@ -13,14 +13,40 @@ from pathlib import Path
 
 
 @dataclass(frozen=True)
+class Mark:
+    """What a file's format says about one of its lines: a Word style, a list number, a table cell.
+
+    Plain text has no marks; its layout is read from the text itself (graph.read.text).
+    """
+
+    kind: str = ""  # "" (the text says), "heading", "title", "item", "field", "break"
+    level: int = 0  # heading level (1 = top) or list depth (0 = top level)
+    number: str = ""  # the list number a reader sees ("1.", "(一)"): Word's automatic numbering
+    label: str = ""  # kind "field": the label (the line's text is the value)
+    where: str = ""  # "paragraph 12", "table 2, row 3, cell 2", "sheet 岗位, row 14, column C", "page 3, line 12"
+
+
+@dataclass(frozen=True)
 class SourceText:
-    """One input file, decoded, split into lines (line 1 is ``lines[0]``)."""
+    """One input file, decoded, split into lines (line 1 is ``lines[0]``).
+
+    ``marks`` is empty for plain text, else one ``Mark`` per line; ``dropped`` counts what the
+    format reader left out on purpose (running headers, page numbers, scripts, navigation).
+    """
 
     path: Path
     slug: str
     sha256: str
     encoding: str
     lines: tuple[str, ...]
+    marks: tuple[Mark, ...] = ()
+    dropped: tuple[tuple[str, int], ...] = ()
+
+    def where(self, line: int) -> str:
+        """A readable locator of a 1-based line: the format's own, or 'line N'."""
+        if self.marks and 0 < line <= len(self.marks) and self.marks[line - 1].where:
+            return self.marks[line - 1].where
+        return f"line {line}"
 
 
 @dataclass(frozen=True)
