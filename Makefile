@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench accuracy clean
 
 $(BIN)/rolegraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,9 @@ test: $(BIN)/rolegraph
 
 bench: $(BIN)/rolegraph
 	$(BIN)/python bench/run.py
+
+accuracy: $(BIN)/rolegraph
+	$(BIN)/python bench/accuracy.py ../shared/corpus/real
 
 clean:
 	rm -rf out $(VENV) .pytest_cache .ruff_cache
