@@ -5,13 +5,16 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
 from graph import __version__
 from graph.engine import ENGINES
-from graph.errors import InvocationError, RolegraphError
+from graph.errors import InvocationError, RolegraphError, excerpt
 from graph.paths import DEFAULT_CORPUS, DEFAULT_CORRECTIONS, DEFAULT_PACK
 from graph.queries import FORMATS
 
@@ -21,6 +24,33 @@ def _fail(error: RolegraphError) -> click.ClickException:
     if isinstance(error, InvocationError):
         return click.UsageError(str(error))
     return click.ClickException(str(error))
+
+
+# graph.overlaps.DEFAULT_THRESHOLD, written here so that the command line need not import the
+# similarity libraries to show it; tests/test_cli_errors.py checks the two agree
+DEFAULT_THRESHOLD = 0.48
+GRAPH_HELP = "The graph file to ask (Turtle, JSON-LD or N-Triples, by its suffix), as 'rolegraph build' wrote it."
+# the options that bind a variable of a bundled query, by the variable
+_NAMED_OPTIONS = {
+    "givenRole": ("--role", "role"),
+    "givenTheme": ("--theme", "theme"),
+    "givenOrganization": ("--organization", "organization"),
+}
+
+
+def _check_variables(text: str, bindings: Mapping[str, object]) -> None:
+    """A value given for a variable the query does not have would be silently ignored: refuse it."""
+    from graph.queries import query_variables
+
+    present = query_variables(text)
+    for var in bindings:
+        if var in present:
+            continue
+        if var in _NAMED_OPTIONS:
+            option, kind = _NAMED_OPTIONS[var]
+            raise click.UsageError(f"{option}: this query takes no {kind} (it has no ?{var})")
+        known = ", ".join(f"?{v}" for v in sorted(present)) or "none"
+        raise click.UsageError(f"--bind {excerpt(var)}: the query has no variable ?{excerpt(var)} (its variables: {known})")
 
 
 def _stop_on_sigterm() -> None:
@@ -59,7 +89,35 @@ class StageProgress:
             click.echo("", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group, with each usage error's message cut to a readable length: an argument
+    of a megabyte is not echoed whole."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with _short_messages():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _short_messages():
+            return super().invoke(ctx)
+
+
+MESSAGE_LIMIT = 1000
+
+
+@contextmanager
+def _short_messages() -> Iterator[None]:
+    try:
+        yield
+    except click.ClickException as e:
+        if len(e.message) > MESSAGE_LIMIT:
+            e.message = excerpt(e.message, MESSAGE_LIMIT)  # type: ignore[misc]  # Final in click's stubs only
+        if isinstance(e, click.BadParameter) and e.param_hint is not None and isinstance(e.param_hint, str):
+            e.param_hint = excerpt(e.param_hint)
+        raise
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="rolegraph")
 def main() -> None:
     """Turn job-description documents (岗位职责) into a knowledge graph of an organization."""
@@ -84,8 +142,16 @@ def main() -> None:
     help="Corrections file for damaged text.",
 )
 @click.option("--no-corrections", is_flag=True, help="Repair damaged text from the bytes alone.")
-@click.option("--threshold", type=float, default=None, help="Similarity in (0,1] above which two duties say the same thing.")
-@click.option("--max-size", type=float, default=20.0, show_default=True, help="Largest input file, in MB.")
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=DEFAULT_THRESHOLD,
+    show_default=True,
+    help="Similarity in (0,1] above which two duties say the same thing.",
+)
+@click.option(
+    "--max-size", type=click.FloatRange(0, min_open=True), default=20.0, show_default=True, help="Largest input file, in MB."
+)
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL check of the built graph.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def build(
@@ -94,7 +160,7 @@ def build(
     pack: Path,
     corrections: Path,
     no_corrections: bool,
-    threshold: float | None,
+    threshold: float,
     max_size: float,
     no_validate: bool,
     quiet: bool,
@@ -103,7 +169,6 @@ def build(
 
     SOURCES are .txt/.md files (UTF-8, GB18030/GBK, Big5), .docx files or folders of them.
     """
-    from graph.overlaps import DEFAULT_THRESHOLD
     from graph.pipeline import BuildOptions
     from graph.pipeline import build as run_build
 
@@ -112,7 +177,7 @@ def build(
         out=out,
         pack=pack,
         corrections=None if no_corrections else corrections,
-        threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+        threshold=threshold,
         max_bytes=int(max_size * 1024 * 1024),
         validate=not no_validate,
     )
@@ -141,7 +206,9 @@ def build(
 
 @main.command()
 @click.argument("name_or_file")
-@click.option("--graph", "graph_file", type=click.Path(path_type=Path), default=Path("out/org.ttl"), show_default=True)
+@click.option(
+    "--graph", "graph_file", type=click.Path(path_type=Path), default=Path("out/org.ttl"), show_default=True, help=GRAPH_HELP
+)
 @click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE", help="Bind a query variable (repeatable).")
 @click.option("--role", "roles", multiple=True, metavar="NAME", help="The role a query asks about (?givenRole), by any name.")
 @click.option("--theme", "themes", multiple=True, metavar="NAME", help="The theme a query asks about (?givenTheme).")
@@ -156,7 +223,12 @@ def build(
 @click.option("-e", "--expression", "is_text", is_flag=True, help="NAME_OR_FILE is SPARQL text.")
 @click.option("--endpoint", metavar="URL", help="Query this SPARQL 1.1 endpoint instead of the graph file.")
 @click.option("--allow-update", is_flag=True, help="Let an update (INSERT/DELETE …) run against --endpoint.")
-@click.option("--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True)
+@click.option(
+    "--allow-service", is_flag=True, help="Let a SERVICE clause make the engine send a request to the address it names."
+)
+@click.option(
+    "--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True, help="The engine that runs the query."
+)
 def query(
     name_or_file: str,
     graph_file: Path,
@@ -168,9 +240,12 @@ def query(
     is_text: bool,
     endpoint: str | None,
     allow_update: bool,
+    allow_service: bool,
     engine: str,
 ) -> None:
-    """Run a bundled query (by name), a .rq file, or SPARQL text (-e) on the built graph or an endpoint."""
+    """Run a bundled query (by name), a .rq file, or SPARQL text (-e) on the built graph or an endpoint.
+
+    A query with a SERVICE clause runs only with --allow-service."""
     from graph.endpoint import RemoteEngine, remote_update
     from graph.engine import open_engine
     from graph.queries import find_query, format_rows, is_update, parse_bindings, with_values
@@ -183,16 +258,17 @@ def query(
             + tuple(f"givenOrganization={o}" for o in organizations)
         )
         bindings = parse_bindings(binds + named)
+        _check_variables(text, bindings)
         if is_update(text):
             if not (endpoint and allow_update):
                 raise RolegraphError("this is an update query; it runs only with --endpoint URL --allow-update")
-            remote_update(endpoint, with_values(text, bindings))
+            remote_update(endpoint, with_values(text, bindings), allow_service=allow_service)
             click.echo("update done")
             return
         if endpoint:
-            columns, rows = RemoteEngine(endpoint).select(text, bindings)
+            columns, rows = RemoteEngine(endpoint, allow_service=allow_service).select(text, bindings)
         else:
-            columns, rows = open_engine(graph_file, engine).select(text, bindings)
+            columns, rows = open_engine(graph_file, engine, allow_service=allow_service).select(text, bindings)
     except RolegraphError as e:
         raise _fail(e) from None
     click.echo(format_rows(columns, rows, fmt), nl=False)
@@ -254,7 +330,9 @@ def validate(graph_file: Path) -> None:
 @main.command()
 @click.argument("role")
 @click.option("--organization", help="Only posts of this organization: its heading, 第N篇, or its file name.")
-@click.option("--graph", "graph_file", type=click.Path(path_type=Path), default=Path("out/org.ttl"), show_default=True)
+@click.option(
+    "--graph", "graph_file", type=click.Path(path_type=Path), default=Path("out/org.ttl"), show_default=True, help=GRAPH_HELP
+)
 def show(role: str, organization: str | None, graph_file: Path) -> None:
     """A role's posts and duties, its superiors and subordinates, with the evidence for each."""
     from graph.engine import open_engine
@@ -271,7 +349,9 @@ def show(role: str, organization: str | None, graph_file: Path) -> None:
 
 @main.command()
 @click.argument("role")
-@click.option("--graph", "graph_file", type=click.Path(path_type=Path), default=Path("out/org.ttl"), show_default=True)
+@click.option(
+    "--graph", "graph_file", type=click.Path(path_type=Path), default=Path("out/org.ttl"), show_default=True, help=GRAPH_HELP
+)
 def chain(role: str, graph_file: Path) -> None:
     """The reporting chain from ROLE to the top, one line per path."""
     from graph.engine import open_engine
@@ -289,7 +369,9 @@ def chain(role: str, graph_file: Path) -> None:
 @click.option("--role", help="Only overlaps of this role (any of its names).")
 @click.option("--organization", help="Only posts of this organization: its heading, 第N篇, or its file name.")
 @click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True)
-@click.option("--graph", "graph_file", type=click.Path(path_type=Path), default=Path("out/org.ttl"), show_default=True)
+@click.option(
+    "--graph", "graph_file", type=click.Path(path_type=Path), default=Path("out/org.ttl"), show_default=True, help=GRAPH_HELP
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 def overlaps(role: str | None, organization: str | None, min_score: float, graph_file: Path, fmt: str) -> None:
     """Duties that two roles share, with both texts and the score."""
@@ -307,10 +389,18 @@ def overlaps(role: str | None, organization: str | None, min_score: float, graph
 @main.command("queries")
 def list_queries() -> None:
     """List the bundled queries with what each answers."""
+    import shutil
+    import textwrap
+
     from graph.queries import bundled_queries
 
+    width = max(60, min(shutil.get_terminal_size((100, 24)).columns, 120))
     for stored in bundled_queries():
-        click.echo(f"{stored.name:28} {stored.description}")
+        # the whole description, wrapped under itself: never cut mid-sentence
+        lines = textwrap.wrap(stored.description, width - 29) or [""]
+        click.echo(f"{stored.name:28} {lines[0]}")
+        for line in lines[1:]:
+            click.echo(" " * 29 + line)
 
 
 def run(command: click.Command = main) -> None:

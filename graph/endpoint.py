@@ -3,6 +3,7 @@ serve a built graph locally with the Oxigraph server."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import shutil
 import subprocess
@@ -17,8 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.errors import QueryError, RolegraphError
-from graph.queries import Bindings, bind_query, canonical_text
+from graph.errors import QueryError, RolegraphError, excerpt
+from graph.queries import Bindings, bind_query, canonical_text, refuse_service
 
 TIMEOUT = 60
 
@@ -30,25 +31,31 @@ def remote_query(url: str, text: str) -> tuple[list[str], list[list[str]]]:
         results = json.loads(body)
     except json.JSONDecodeError:
         raise QueryError(f"{url}: the endpoint did not answer with SPARQL JSON results") from None
-    if "boolean" in results:
-        return ["ask"], [[str(bool(results["boolean"])).lower()]]
-    columns = list(results["head"].get("vars", []))
-    rows = [[_term(binding.get(c)) for c in columns] for binding in results["results"]["bindings"]]
+    try:
+        if "boolean" in results:
+            return ["ask"], [[str(bool(results["boolean"])).lower()]]
+        columns = list(results["head"].get("vars", []))
+        rows = [[_term(binding.get(c)) for c in columns] for binding in results["results"]["bindings"]]
+    except (KeyError, TypeError, AttributeError):
+        raise QueryError(f"{url}: the endpoint's answer is JSON but not SPARQL results") from None
     return columns, rows
 
 
 class RemoteEngine:
     """A SPARQL endpoint behind the same ``select`` as the embedded engines (names of roles
-    and themes are looked up on the endpoint, then sent as IRIs in a VALUES block)."""
+    and themes are looked up on the endpoint, then sent as IRIs in a VALUES block). A query with
+    SERVICE is sent only when ``allow_service`` is given: the endpoint would call the address."""
 
-    def __init__(self, url: str) -> None:
-        self.url = url
+    def __init__(self, url: str, *, allow_service: bool = False) -> None:
+        self.url, self.allow_service = url, allow_service
 
     def select(self, text: str, bindings: Bindings | None = None) -> tuple[list[str], list[list[str]]]:
+        refuse_service(text, allowed=self.allow_service)
         return remote_query(self.url, bind_query(text, bindings, lambda lookup: remote_query(self.url, lookup)[1]))
 
 
-def remote_update(url: str, text: str) -> None:
+def remote_update(url: str, text: str, *, allow_service: bool = False) -> None:
+    refuse_service(text, allowed=allow_service)
     _http(url, text.encode("utf-8"), "application/sparql-update")
 
 
@@ -77,6 +84,10 @@ def _http(url: str, data: bytes, content_type: str, *, accept: str = "*/*", meth
     except urllib.error.HTTPError as e:
         detail = e.read().decode("utf-8", errors="replace").strip().splitlines()
         raise QueryError(f"{url}: HTTP {e.code} {e.reason}" + (f": {detail[0]}" if detail else "")) from None
+    except http.client.RemoteDisconnected:
+        raise RolegraphError(f"{url}: the endpoint closed the connection without answering") from None
+    except http.client.HTTPException as e:  # an answer cut short, a garbled status line
+        raise RolegraphError(f"{url}: the endpoint broke off its answer ({type(e).__name__}: {excerpt(str(e))})") from None
     except (urllib.error.URLError, OSError) as e:
         reason = getattr(e, "reason", e)
         raise RolegraphError(f"{url}: cannot reach the endpoint ({reason})") from None

@@ -13,7 +13,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from graph.errors import QueryError, RolegraphError
-from graph.queries import Bindings, bind_query, canonical_text, is_update, run_query
+from graph.queries import Bindings, bind_query, canonical_text, is_update, refuse_service, run_query
 from graph.serialize import READ_FORMATS, read_graph
 
 ENGINES = ("oxigraph", "rdflib")
@@ -25,9 +25,11 @@ class Engine(Protocol):
 
 
 class OxigraphEngine:
-    """A pyoxigraph in-memory store loaded from a graph file."""
+    """A pyoxigraph in-memory store loaded from a graph file; a query with SERVICE runs only
+    when ``allow_service`` is given."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, allow_service: bool = False) -> None:
+        self.allow_service = allow_service
         if not path.is_file():
             raise RolegraphError(f"{path}: no graph file here; run 'rolegraph build' first or pass --graph")
         self.store = ox.Store()
@@ -40,6 +42,7 @@ class OxigraphEngine:
         if is_update(text):
             raise QueryError("this is an update query; rolegraph query only reads")
         # pyoxigraph's substitutions only reach projected variables; a VALUES block reaches all
+        refuse_service(text, allowed=self.allow_service)  # before names are looked up; bound terms are quoted IRIs and literals
         text = bind_query(text, bindings, lambda lookup: self.select(lookup)[1])
         try:
             result = self.store.query(text)
@@ -59,17 +62,18 @@ class OxigraphEngine:
 class RdflibEngine:
     """rdflib's in-memory graph and SPARQL engine."""
 
-    def __init__(self, path: Path) -> None:
-        self.kg = read_graph(path)
+    def __init__(self, path: Path, *, allow_service: bool = False) -> None:
+        self.kg, self.allow_service = read_graph(path), allow_service
 
     def select(self, text: str, bindings: Bindings | None = None) -> Rows:
-        return run_query(self.kg, text, bindings)
+        return run_query(self.kg, text, bindings, allow_service=self.allow_service)
 
 
-def open_engine(path: Path, engine: str = "oxigraph") -> Engine:
+def open_engine(path: Path, engine: str = "oxigraph", *, allow_service: bool = False) -> Engine:
     if engine not in ENGINES:
         raise RolegraphError(f"unknown engine '{engine}': use one of {', '.join(ENGINES)}")
-    return OxigraphEngine(path) if engine == "oxigraph" else RdflibEngine(path)
+    kind = OxigraphEngine if engine == "oxigraph" else RdflibEngine
+    return kind(path, allow_service=allow_service)
 
 
 def _text(term: object) -> str:

@@ -27,3 +27,20 @@ class InvocationError(RolegraphError):
 
 class OutputFolderError(InvocationError):
     """``--out`` names a folder a build may not replace (it holds other files, or a source)."""
+
+
+class QueryNotFound(QueryError, InvocationError):
+    """The query named on the command line is neither bundled nor a .rq file: exit 2."""
+
+
+class BindingError(QueryError, InvocationError):
+    """A value given for a query variable cannot go in: no such variable, or not a valid term."""
+
+
+class ServiceRefused(QueryError, InvocationError):
+    """A query would make the engine call another endpoint (SERVICE) and --allow-service is not given."""
+
+
+def excerpt(text: str, limit: int = 200) -> str:
+    """A user's argument as a message may echo it: cut to ``limit`` characters, with '…'."""
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -14,7 +14,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.query import Result
 
-from graph.errors import QueryError
+from graph.errors import BindingError, QueryError, QueryNotFound, ServiceRefused, excerpt
 from graph.paths import QUERIES_DIR
 
 FORMATS = ("table", "csv", "tsv", "json")
@@ -34,21 +34,52 @@ def bundled_queries(folder: Path = QUERIES_DIR) -> list[StoredQuery]:
 
 
 def load_query(path: Path) -> StoredQuery:
-    text = path.read_text(encoding="utf-8")
-    header = [line[1:].strip() for line in text.splitlines() if line.startswith("#")]
-    return StoredQuery(path.stem, path, header[0] if header else "", text)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise QueryError(
+            f"{path}: not UTF-8 text (byte {e.object[e.start]:#04x} at offset {e.start}); save it as UTF-8"
+        ) from None
+    except OSError as e:
+        raise QueryError(f"{path}: cannot read the query ({e.strerror or e})") from None
+    return StoredQuery(path.stem, path, _description(text), text)
+
+
+def _description(text: str) -> str:
+    """The header's first paragraph: its comment lines up to 'Bindings:', 'Columns:' or a blank one."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        words = line[1:].strip()
+        if not words or words.startswith(("Bindings:", "Columns:")):
+            break
+        lines.append(words)
+    return " ".join(lines)
 
 
 def find_query(name_or_file: str, folder: Path = QUERIES_DIR) -> StoredQuery:
     """A bundled query by name (``reporting-chain``) or a .rq file by path."""
     path = Path(name_or_file)
-    if path.suffix == ".rq" and path.is_file():
+    if path.suffix == ".rq" and _is_file(path):
         return load_query(path)
-    bundled = folder / f"{name_or_file.removesuffix('.rq')}.rq"
-    if bundled.is_file():
-        return load_query(bundled)
+    name = name_or_file.removesuffix(".rq")
+    if _BUNDLED_NAME.fullmatch(name) and _is_file(folder / f"{name}.rq"):
+        return load_query(folder / f"{name}.rq")
+    if path.suffix == ".rq":
+        raise QueryNotFound(f"{excerpt(name_or_file)}: no such query file")
     names = ", ".join(q.name for q in bundled_queries(folder))
-    raise QueryError(f"no query '{name_or_file}': give a .rq file or one of: {names}")
+    raise QueryNotFound(f"no query '{excerpt(name_or_file)}': give a .rq file or one of: {names}")
+
+
+_BUNDLED_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,80}")
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the file system, say
+        return False
 
 
 def parse_bindings(pairs: tuple[str, ...]) -> dict[str, list[URIRef | Literal]]:
@@ -59,10 +90,75 @@ def parse_bindings(pairs: tuple[str, ...]) -> dict[str, list[URIRef | Literal]]:
         var, sep, value = pair.partition("=")
         var = var.strip().lstrip("?$")
         if not sep or not var.isidentifier():
-            raise QueryError(f"--bind '{pair}': expected VAR=VALUE")
-        term = URIRef(value[1:-1]) if value.startswith("<") and value.endswith(">") else Literal(value)
+            raise BindingError(f"--bind '{excerpt(pair)}': expected VAR=VALUE")
+        term = _iri(value) if value.startswith("<") and value.endswith(">") else Literal(value)
         bindings.setdefault(var, []).append(term)
     return bindings
+
+
+# what SPARQL's IRIREF excludes: written between <…> as it is, any of these would end the IRI
+_NOT_IN_IRI = re.compile(r'[<>"{}|^`\\\x00-\x20]')
+
+
+def _iri(value: str) -> URIRef:
+    """``<…>`` as an IRI, refused when it holds a character no IRI may (it would change the query)."""
+    inner = value[1:-1]
+    bad = _NOT_IN_IRI.search(inner)
+    if bad:
+        raise BindingError(f"'{excerpt(value)}' is not an IRI: {bad.group(0)!r} cannot appear in one")
+    return URIRef(inner)
+
+
+# comments, strings and IRIs, which may hold any word without it being part of the query
+_OPAQUE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*',
+    re.DOTALL,
+)
+
+
+def _code(text: str) -> str:
+    """The query with its comments, strings and IRIs blanked: what is left are keywords, names, variables."""
+    return _OPAQUE.sub(" ", text)
+
+
+def query_variables(text: str) -> set[str]:
+    """The names of the variables a query mentions (?x or $x, outside comments and strings)."""
+    return set(re.findall(r"[?$](\w+)", _code(text)))
+
+
+def uses_service(text: str) -> bool:
+    """Whether the query (or update) has a SERVICE clause, which makes the engine send a request
+    to the address it names. Read by rdflib's SPARQL parser, so SERVICE in a comment, a string or
+    an IRI is not one; text that parser cannot read is judged by its words outside those."""
+    from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery, parseUpdate
+
+    if "service" not in expandUnicodeEscapes(text).lower():  # the common case, in microseconds
+        return False
+    for parse in (parseQuery, parseUpdate):
+        try:
+            return _has_service(parse(text))
+        except Exception:  # pyparsing's ParseException, or anything else the parser raises
+            continue
+    return bool(re.search(r"\bSERVICE\b", _code(expandUnicodeEscapes(text)), re.IGNORECASE))
+
+
+def _has_service(tree: object) -> bool:
+    if getattr(tree, "name", None) == "ServiceGraphPattern":
+        return True
+    if isinstance(tree, dict):
+        return any(_has_service(value) for value in tree.values())
+    if isinstance(tree, (list, tuple)) or type(tree).__name__ == "ParseResults":
+        return any(_has_service(item) for item in tree)  # type: ignore[attr-defined]
+    return False
+
+
+def refuse_service(text: str, *, allowed: bool) -> None:
+    """Raise unless SERVICE is allowed or the query has none."""
+    if not allowed and uses_service(text):
+        raise ServiceRefused(
+            "the query has a SERVICE clause, which sends a request to the address it names; give --allow-service to let it"
+        )
 
 
 def is_update(text: str) -> bool:
@@ -71,12 +167,15 @@ def is_update(text: str) -> bool:
     return bool(_UPDATE.search(stripped))
 
 
-def run_query(kg: Graph, text: str, bindings: Bindings | None = None) -> tuple[list[str], list[list[str]]]:
+def run_query(
+    kg: Graph, text: str, bindings: Bindings | None = None, *, allow_service: bool = False
+) -> tuple[list[str], list[list[str]]]:
     """Run a SELECT (or ASK) query; return column names and rows of strings."""
     if is_update(text):
         raise QueryError("this is an update query; rolegraph query only reads")
     from rdflib.plugins.sparql import prepareQuery
 
+    refuse_service(text, allowed=allow_service)
     text = bind_query(text, bindings, lambda lookup: run_query(kg, lookup)[1])
     try:
         prepared = prepareQuery(text)
@@ -88,6 +187,8 @@ def run_query(kg: Graph, text: str, bindings: Bindings | None = None) -> tuple[l
         raise QueryError(f"query failed: {e}") from None
     if result.type == "ASK":
         return ["ask"], [[str(bool(result.askAnswer)).lower()]]
+    if result.type != "SELECT":
+        raise QueryError(f"only SELECT and ASK queries are supported, not {result.type}")
     columns = [str(v) for v in (result.vars or [])]
     rows = [[term_text(value) for value in row] for row in result]  # type: ignore[union-attr]
     return columns, rows
@@ -223,7 +324,7 @@ def _lookup(var: str, value: URIRef | Literal, select: Callable[[str], list[list
     names = sorted({str(value), to_simplified(str(value))})  # 盤點 finds 盘点 where only that is a label
     rows = select(_LOOKUP[kind].format(names=", ".join(Literal(n).n3() for n in names)))
     if not rows:
-        raise QueryError(f"no {kind} named '{value}' (rolegraph query {_LISTED_BY[kind]} lists them)")
+        raise QueryError(f"no {kind} named '{excerpt(str(value))}' (rolegraph query {_LISTED_BY[kind]} lists them)")
     return [URIRef(row[0]) for row in rows]
 
 

@@ -97,7 +97,7 @@ def test_query_expression_and_errors(built: BuildResult, tmp_path: Path) -> None
     usage = CliRunner().invoke(main, ["query", "roles-by-department", "--format", "xml"])
     assert usage.exit_code == 2
     badbind = CliRunner().invoke(main, ["query", "reporting-chain", "--graph", graph, "--bind", "oops"])
-    assert badbind.exit_code == 1 and "expected VAR=VALUE" in badbind.output
+    assert badbind.exit_code == 2 and "expected VAR=VALUE" in badbind.output  # a bad invocation
 
 
 def test_build_py_is_importable_without_side_effects() -> None:
