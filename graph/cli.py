@@ -291,24 +291,32 @@ def push(graph_file: Path, endpoint: str, named_graph: str | None) -> None:
 
 @main.command()
 @click.argument("graph_file", type=click.Path(path_type=Path), default=Path("out/org.ttl"))
-@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
-def serve(graph_file: Path, port: int) -> None:
-    """Serve GRAPH_FILE read-only on 127.0.0.1 with Oxigraph: a SPARQL endpoint and a query UI."""
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True, help="The port on 127.0.0.1.")
+@click.option("--writable", is_flag=True, help="Accept updates and uploads (rolegraph push … --endpoint URL/store).")
+@click.option("--allow-service", is_flag=True, help="Let a query's SERVICE clause make the server call the address it names.")
+def serve(graph_file: Path, port: int, writable: bool, allow_service: bool) -> None:
+    """Serve GRAPH_FILE on 127.0.0.1 with Oxigraph: a SPARQL endpoint and a query UI, read-only
+    unless --writable. A query with SERVICE is refused unless --allow-service."""
     import signal
 
     from graph.endpoint import serve_graph
 
-    # a plain 'kill' stops the server cleanly too: the context manager ends the oxigraph child
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # a plain 'kill' or a closed terminal stops the server cleanly too: the context manager ends
+    # the oxigraph child and removes its store (a child outlives no parent: see serve_graph)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, lambda *_: sys.exit(0))
     try:
-        with serve_graph(graph_file, port=port) as server:
+        with serve_graph(graph_file, port=port, read_only=not writable, allow_service=allow_service) as server:
             click.echo(f"SPARQL endpoint: {server.query_url}")
             click.echo(f"query UI:        {server.base}/")
+            if writable:
+                click.echo(f"graph store:     {server.store_url} (writable)")
             click.echo("press Ctrl-C to stop")
             try:
-                server.process.wait()
+                code = server.process.wait()
             except KeyboardInterrupt:
-                pass
+                return
+            raise RolegraphError(f"the oxigraph server stopped on its own (exit status {code})")
     except RolegraphError as e:
         raise _fail(e) from None
 

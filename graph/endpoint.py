@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -116,32 +117,107 @@ class Server:
         return f"{self.base}/store"
 
 
+STORE_PREFIX = "rolegraph-store-"
+
+
 @contextmanager
-def serve_graph(graph_file: Path | None, *, port: int, read_only: bool = True) -> Iterator[Server]:
-    """An Oxigraph server on 127.0.0.1:PORT holding GRAPH_FILE (or empty), stopped on exit."""
+def serve_graph(graph_file: Path | None, *, port: int, read_only: bool = True, allow_service: bool = False) -> Iterator[Server]:
+    """An Oxigraph server holding GRAPH_FILE (or empty) behind a gate on 127.0.0.1:PORT that
+    refuses SERVICE unless allowed; stopped, and its store removed, on exit."""
+    from graph.gate import Gate
+
     binary = oxigraph_binary()
-    with tempfile.TemporaryDirectory(prefix="rolegraph-store-") as location:
-        if graph_file is not None:
-            if not graph_file.is_file():
-                raise RolegraphError(f"{graph_file}: no graph file here; run 'rolegraph build' first")
-            loaded = subprocess.run([binary, "load", "--location", location, "--file", str(graph_file)], capture_output=True)
-            if loaded.returncode != 0:
-                raise RolegraphError(f"{graph_file}: oxigraph could not load it: {loaded.stderr.decode(errors='replace')}")
-        mode = "serve-read-only" if read_only else "serve"
-        process = subprocess.Popen(
-            [binary, mode, "--location", location, "--bind", f"127.0.0.1:{port}"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        server = Server(process, f"http://127.0.0.1:{port}")
+    if graph_file is not None and not graph_file.is_file():
+        raise RolegraphError(f"{graph_file}: no graph file here; run 'rolegraph build' first")
+    try:
+        gate = Gate(("127.0.0.1", port), ("127.0.0.1", _free_port()), allow_service=allow_service)
+    except OSError as e:
+        raise RolegraphError(
+            f"port {port} on 127.0.0.1 is taken ({e.strerror}): stop what listens there or give --port"
+        ) from None
+    remove_stale_stores()
+    try:
+        with tempfile.TemporaryDirectory(prefix=f"{STORE_PREFIX}{os.getpid()}-") as location:
+            process = _start_oxigraph(binary, graph_file, location, gate.upstream, read_only=read_only)
+            try:
+                _wait_until_up(Server(process, "http://{}:{}".format(*gate.upstream)))
+                gate.start()
+                try:
+                    yield Server(process, f"http://127.0.0.1:{port}")
+                finally:
+                    gate.shutdown()
+            finally:
+                _stop(process)
+    finally:
+        gate.server_close()
+
+
+def _start_oxigraph(
+    binary: str, graph_file: Path | None, location: str, address: tuple[str, int], *, read_only: bool
+) -> subprocess.Popen[bytes]:
+    if graph_file is not None:
+        loaded = subprocess.run([binary, "load", "--location", location, "--file", str(graph_file)], capture_output=True)
+        if loaded.returncode != 0:
+            raise RolegraphError(f"{graph_file}: oxigraph could not load it: {loaded.stderr.decode(errors='replace')}")
+    mode = "serve-read-only" if read_only else "serve"
+    return subprocess.Popen(
+        [binary, mode, "--location", location, "--bind", "{}:{}".format(*address)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        process_group=0,  # a group of its own: a terminal's signals reach rolegraph, which stops it in order
+        preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+    )
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: the kernel kills it when its parent dies, even by SIGKILL."""
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
         try:
-            _wait_until_up(server)
-            yield server
-        finally:
-            process.terminate()
             process.wait(timeout=10)
-            if process.stderr is not None:
-                process.stderr.close()
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    if process.stderr is not None:
+        process.stderr.close()
+
+
+def remove_stale_stores(folder: Path | None = None) -> list[Path]:
+    """Remove the temporary stores of servers whose rolegraph process is gone (killed with -9:
+    its child died with it, the store stayed). The folder name carries the PID."""
+    removed = []
+    for store in sorted(Path(folder or tempfile.gettempdir()).glob(f"{STORE_PREFIX}*-*")):
+        pid = store.name.removeprefix(STORE_PREFIX).split("-")[0]
+        if pid.isdigit() and store.is_dir() and not _alive(int(pid)):
+            shutil.rmtree(store, ignore_errors=True)
+            removed.append(store)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def _wait_until_up(server: Server, *, seconds: float = 20) -> None:
