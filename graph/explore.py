@@ -40,11 +40,11 @@ def check_role(engine: Engine, name: str) -> None:
 
 
 def role_card(engine: Engine, name: str, *, organization: str | None = None) -> tuple[Table, Table]:
-    """A role's posts with their duties (of one organization, if given), and its superiors and
-    subordinates with evidence."""
+    """A role's posts with their duties, and its superiors and subordinates with evidence: of one
+    organization, if given (its posts, and the links stated in its lines)."""
     check_role(engine, name)
     posts = _run(engine, "role-duties", givenRole=name, givenOrganization=organization)
-    return posts, _run(engine, "role-links", givenRole=name)
+    return posts, _run(engine, "role-links", givenRole=name, givenOrganization=organization)
 
 
 def role_chains(engine: Engine, name: str) -> list[list[str]]:

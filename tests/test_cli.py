@@ -171,3 +171,33 @@ def test_progress_bar_on_a_terminal() -> None:
     text = streams[1].getvalue().decode()  # stderr
     assert "\rread       [###############               ] 1/2" in text
     assert "\rread       [" + "#" * 30 + "] 2/2\n" in text and "\rrelate     …\n" in text
+
+
+def test_show_with_organization_cites_only_lines_of_that_organization(built: BuildResult) -> None:
+    graph = str(built.out / "org.ttl")
+    shown = CliRunner().invoke(main, ["show", "服务经理", "--organization", "第二篇", "--graph", graph])
+    assert shown.exit_code == 0, shown.output
+    links = shown.output.split("\n\n")[1].splitlines()
+    # 第二篇 is L205-330: its 售后服务经理 (L237) is above 售后服务主管 (L310) and 索赔员 (L248), by department
+    assert [line.split()[1::4] for line in links[2:-1]] == [["售后服务主管", "310"], ["索赔员", "248"]]
+    everywhere = CliRunner().invoke(main, ["show", "服务经理", "--graph", graph]).output
+    assert " 502" in everywhere.split("\n\n")[1]  # a link of 第五篇, gone above
+
+
+def test_every_role_card_of_an_organization_stays_in_its_lines(built: BuildResult) -> None:
+    from graph.engine import open_engine
+    from graph.explore import role_card, role_labels
+    from graph.queries import find_query
+
+    engine = open_engine(built.out / "org.ttl")
+    starts = sorted(int(row[2]) for row in engine.select(find_query("organizations").text)[1])
+    assert starts == [1, 205, 331, 378, 495]
+    ranges = {f"第{'一二三四五'[i]}篇": (start, (starts + [10**9])[i + 1]) for i, start in enumerate(starts)}
+    checked = 0
+    for role in sorted(set(role_labels(engine).values())):
+        for name, (first, after) in ranges.items():
+            duties, links = role_card(engine, role, organization=name)
+            lines = [int(r[-1]) for r in duties.rows] + [int(r[-1]) for r in links.rows if r[-1]]
+            assert all(first <= line < after for line in lines), (role, name, lines)
+            checked += len(lines)
+    assert checked > 466
