@@ -18,9 +18,9 @@ from pathlib import Path
 from graph.clean import clean_source, load_corrections
 from graph.pack import RoleBook, load_pack
 from graph.paths import DEFAULT_CORPUS, DEFAULT_CORRECTIONS, DEFAULT_PACK
+from graph.read.recognise import split_document
 from graph.script import _s2t, normalize
 from graph.source import read_source
-from graph.structure import split_document
 
 POSTS_PER_STORE = 50
 TEMPLATES = 6

@@ -94,6 +94,16 @@ class DutyText:
 
 
 @dataclass(frozen=True)
+class PostField:
+    """A field of a position as the document gives it: 直接上级 / Reports to, 所属部门 …"""
+
+    meaning: str  # 'superior', 'subordinates', 'department', …
+    label: str
+    value: str
+    line: int
+
+
+@dataclass(frozen=True)
 class PostText:
     index: int
     name: str | None
@@ -103,6 +113,9 @@ class PostText:
     summary: str | None = None
     summary_line: int | None = None
     department: str | None = None
+    fields: tuple[PostField, ...] = ()
+    gloss: str | None = None  # the English name the document gives beside a Chinese one
+    named_by: str = "heading"  # 'heading', 'field', 'item', 'sentence', 'label'
 
 
 @dataclass(frozen=True)
@@ -122,6 +135,8 @@ class Document:
     uses: tuple[LineUse, ...]
     repairs: tuple[Repair, ...]
     warnings: tuple[str, ...]
+    # positions the document names (a name field, a title) but gives no duties: reported, not posts
+    dutyless: tuple[PostText, ...] = ()
 
 
 # --- knowledge pack -------------------------------------------------------------------------

@@ -21,11 +21,11 @@ from graph.outfolder import OUTPUT_FILES, check_out_folder, staging_folder
 from graph.overlaps import DEFAULT_THRESHOLD
 from graph.pack import load_pack
 from graph.paths import DEFAULT_CORPUS, DEFAULT_CORRECTIONS, DEFAULT_PACK
+from graph.read.recognise import split_document
 from graph.relate import add_overlaps, relate
 from graph.report import build_report, overlaps_csv
 from graph.serialize import JsonLdConversion, write_graph
 from graph.source import MAX_BYTES, collect_sources, read_source
-from graph.structure import split_document
 from graph.validate import BackgroundCheck, file_violations, raise_for
 
 log = logging.getLogger(__name__)

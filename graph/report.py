@@ -11,6 +11,9 @@ from typing import Any
 from graph import __version__
 from graph.model import CleanText, Document, OrgModel
 
+# What a line may have become that puts nothing in the graph: listed apart, with its reason.
+UNUSED_KINDS = frozenset({"unused", "noise", "empty", "meta", "not-duty", "not-duty-section", "dutyless"})
+
 
 def build_report(cleaned: Sequence[CleanText], documents: Sequence[Document], model: OrgModel, triples: int) -> dict[str, Any]:
     """Everything a reader needs to trust the build, as a JSON-ready dict."""
@@ -52,7 +55,7 @@ def build_report(cleaned: Sequence[CleanText], documents: Sequence[Document], mo
             for c in cleaned
             for r in c.repairs
         ],
-        "unused_lines": [entry for entry in lines if entry["kind"] in {"unused", "noise", "empty"}],
+        "unused_lines": [entry for entry in lines if entry["kind"] in UNUSED_KINDS],
         "warnings": [w for doc in documents for w in doc.warnings],
         "unresolved_mentions": list(model.warnings),
         "lines": lines,

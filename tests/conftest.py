@@ -11,8 +11,8 @@ from graph.clean import clean_source, load_corrections
 from graph.model import Document
 from graph.paths import DEFAULT_CORPUS, DEFAULT_CORRECTIONS
 from graph.pipeline import BuildOptions, BuildResult, build
+from graph.read.recognise import split_document
 from graph.source import read_source
-from graph.structure import split_document
 
 CORPUS = DEFAULT_CORPUS
 

@@ -78,7 +78,7 @@ def test_build_report_accounts_for_every_line(built: BuildResult) -> None:
     assert {e["line"] for e in report["lines"]} == set(range(1, 571))
     assert report["counts"]["posts"] == 54 and report["counts"]["duties"] == 466
     assert len(report["repairs"]) == 6 and {r["line"] for r in report["repairs"]} == {296, 341, 356, 361, 450, 491}
-    assert {e["line"]: e["kind"] for e in report["unused_lines"]}[494] == "unused"
+    assert {e["line"]: e["kind"] for e in report["unused_lines"]}[494] == "not-duty-section"
 
 
 def test_same_input_same_bytes(tmp_path: Path) -> None:

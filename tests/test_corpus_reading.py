@@ -96,7 +96,9 @@ def test_every_line_is_accounted_for(corpus_doc: Document) -> None:
     used = {u.line for u in corpus_doc.uses}
     assert used == set(range(1, len(corpus_doc.source.lines) + 1))
     unused = {u.line: u.detail for u in corpus_doc.uses if u.kind == "unused"}
-    assert set(unused) == {379, 494}  # the bare 崗位職責 and the 薪酬制度 section heading
+    assert set(unused) == {379}  # the bare 崗位職責, with no duties under it
+    sections = {u.line: u.detail for u in corpus_doc.uses if u.kind == "not-duty-section"}
+    assert sections == {494: "薪酬制度"}  # a section that is not duties, named
     noise = [u.line for u in corpus_doc.uses if u.kind == "noise"]
     assert len(noise) == 54 and 13 in noise and 190 in noise
 

@@ -1,0 +1,144 @@
+"""Language profiles: the labels, section names and cues of job descriptions, read from
+``profiles/*.toml``. The reader's rules are language-free and take their words from here."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from graph.errors import OntologyError
+from graph.script import to_simplified
+
+PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
+MEANINGS = ("name", "department", "superior", "subordinates", "duties", "duty", "duty_detail", "summary", "other")
+
+
+@dataclass(frozen=True)
+class Profile:
+    language: str
+    heading_suffixes: tuple[str, ...]
+    subheading_names: frozenset[str]
+    collective_endings: tuple[str, ...]
+    labels: dict[str, str]  # folded label → meaning
+    not_duties: tuple[str, ...]
+    position_intros: tuple[re.Pattern[str], ...]
+    position_headings: tuple[re.Pattern[str], ...]
+    heading_numbers: tuple[re.Pattern[str], ...]
+    article_starts: tuple[re.Pattern[str], ...]
+    institution_endings: tuple[str, ...]
+    clause_ends: str
+    duty_verbs: tuple[str, ...]
+
+
+def fold(text: str) -> str:
+    """The form labels and section names are compared in: Simplified, lower case, no spaces or colon."""
+    return re.sub(r"[\s:：*_]+", "", to_simplified(text).lower())
+
+
+@cache
+def load_profile(language: str) -> Profile:
+    path = PROFILES_DIR / f"{language}.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise OntologyError(f"{path}: cannot read language profile ({e})") from None
+    fields = data.get("fields", {})
+    sections = data.get("sections", {})
+    labels = {fold(label): meaning for meaning in MEANINGS for label in fields.get(meaning, [])}
+
+    def get(key: str, default: object) -> object:
+        return data.get(key, sections.get(key, default))
+
+    def patterns(key: str) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p, re.IGNORECASE) for p in get(key, []))  # type: ignore[attr-defined]
+
+    return Profile(
+        language=data["language"],
+        heading_suffixes=tuple(sorted(data.get("heading_suffixes", []), key=len, reverse=True)),
+        subheading_names=frozenset(data.get("subheading_names", [])),
+        collective_endings=tuple(data.get("collective_endings", [])),
+        labels=labels,
+        not_duties=tuple(sorted((fold(s) for s in sections.get("not_duties", [])), key=len, reverse=True)),
+        position_intros=patterns("position_intros"),
+        position_headings=patterns("position_headings"),
+        heading_numbers=patterns("heading_numbers"),
+        article_starts=patterns("article_starts"),
+        institution_endings=tuple(get("institution_endings", [])),  # type: ignore[arg-type]
+        clause_ends=str(get("clause_ends", "")),
+        duty_verbs=tuple(get("duty_verbs", [])),  # type: ignore[arg-type]
+    )
+
+
+def profiles() -> tuple[Profile, ...]:
+    """Every profile, Chinese first: a document may mix the two languages."""
+    return tuple(load_profile(p.stem) for p in sorted(PROFILES_DIR.glob("*.toml"), key=lambda p: (p.stem != "zh", p.stem)))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """All profiles together, as the reader asks them."""
+
+    profiles: tuple[Profile, ...]
+
+    def meaning(self, label: str) -> str | None:
+        """What a field label means ('name', 'duties' …), or None for a label no profile knows."""
+        key = fold(label)
+        for profile in self.profiles:
+            if key in profile.labels:
+                return profile.labels[key]
+        return None
+
+    def section(self, heading: str) -> str | None:
+        """'duties' or 'not-duties' for a section heading, else None."""
+        key = fold(heading)
+        if not key:
+            return None
+        if self.meaning(heading) == "duties":
+            return "duties"
+        for profile in self.profiles:
+            if any(key == name or (key.startswith(name) and len(name) >= 2) for name in profile.not_duties):
+                return "not-duties"
+        return None
+
+    def intro_name(self, text: str) -> str | None:
+        """The position a list-opening sentence names ('The treasurer shall:' → 'treasurer')."""
+        for profile in self.profiles:
+            for pattern in profile.position_intros:
+                match = pattern.match(text.strip())
+                if match:
+                    return match.group("name").strip()
+        return None
+
+    def heading_name(self, text: str) -> str | None:
+        """The position a heading names by its duties ('Duties of President' → 'President')."""
+        for profile in self.profiles:
+            for pattern in profile.position_headings:
+                match = pattern.match(text.strip())
+                if match:
+                    return match.group("name").strip()
+        return None
+
+    def strip_heading_number(self, text: str) -> str:
+        for profile in self.profiles:
+            for pattern in profile.heading_numbers:
+                text = pattern.sub("", text, count=1)
+        return text.strip()
+
+    def starts_article(self, text: str) -> bool:
+        return any(p.match(text) for profile in self.profiles for p in profile.article_starts)
+
+    def is_duty_sentence(self, text: str) -> bool:
+        lowered = text.lower()
+        return any(re.search(rf"\b{re.escape(verb)}\b", lowered) for profile in self.profiles for verb in profile.duty_verbs)
+
+    @property
+    def institution_endings(self) -> tuple[str, ...]:
+        return tuple(e for profile in self.profiles for e in profile.institution_endings)
+
+
+@cache
+def lexicon() -> Lexicon:
+    return Lexicon(profiles())

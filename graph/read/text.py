@@ -1,0 +1,519 @@
+"""Lines of text into blocks: plain text, Markdown, reStructuredText, field forms and the
+岗位职责 genre's own headings, recognised from the content whatever the file's name.
+
+A line the format reader marked (a Word heading, a list paragraph, a table cell) is taken as
+marked; an unmarked line says what it is by its own text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+
+from graph.model import CleanLine, CleanText, Mark
+from graph.read.blocks import Block
+from graph.read.numbering import CJK, CN_NUMERALS, leading_number, number_of
+from graph.read.profile import Lexicon, fold, lexicon
+from graph.script import to_simplified
+
+PUNCT = ",，。;；:：!！?？"
+ORG_HEADING = re.compile(rf"^第([{CN_NUMERALS}\d]+)[篇章部分]+\s*[:：、.]?\s*(?P<title>.*)$")
+DEPARTMENT_HEADING = re.compile(
+    rf"^(?:[{CN_NUMERALS}]+[、.．]|\d{{1,2}}[、.．])?\s*(?P<name>[{CJK}]{{1,10}}(?:部|部門|部门|中心))[:：]?$"
+)
+REGULATION_HEADING = re.compile(
+    rf"^(?:[{CN_NUMERALS}]+[、.．])?[^{PUNCT}\s]{{0,10}}"
+    r"(?:制度|規定|规定|辦法|办法|規範|规范|標準|标准|守則|守则|細則|细则|附則|附则|附件|目錄|目录)[:：]?$"
+)
+MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+BULLET = re.compile(r"^(?P<marker>[-*+•·▪●○◦])\s+(?P<text>.*)$")
+UNDERLINE = re.compile(r"^([=\-~^*#+`'\"])\1{2,}\s*$")
+FRONT_KEY = re.compile(r"^#?[A-Za-z_][\w-]*\s*:")
+LINK_ONLY = re.compile(r"^\[[^\]]+\]\([^)]*\)\s*$")
+NOISE_LINES = (
+    ("reStructuredText directive", re.compile(r"^\.\.\s")),
+    ("HTML comment", re.compile(r"^<!--.*-->$")),
+    ("link definition", re.compile(r"^\[[^\]]+\]:\s*\S+")),
+    ("horizontal rule", re.compile(r"^([-*_])(\s*\1){2,}$")),
+)
+FIELD = re.compile(
+    r"^(?P<open>\*\*|__)?(?P<label>[^:：*_\[\]()（）/]{1,30}?)(?P=open)?\s*(?:[(（](?P<paren>[^)）]{0,30})[)）])?\s*"
+    r"(?P<open2>\*\*)?[:：](?P=open2)?\s*(?:\*\*)?\s*(?P<value>.*)$"
+)
+BOLD = re.compile(r"^\*\*(?P<inner>[^*]+?)\*\*(?P<rest>.*)$")
+SINGLE_VALUE = frozenset({"name", "department", "superior", "subordinates", "summary", "other"})
+VALUE_KINDS = frozenset({"paragraph", "item", "department"})
+MAX_LABEL_JOIN = 4
+
+
+def text_blocks(clean: CleanText, *, lex: Lexicon | None = None) -> list[Block]:
+    """Every line of a cleaned source as blocks, in reading order; each line gives at least one."""
+    lex = lex or lexicon()
+    lines = clean.lines
+    marks = clean.source.marks
+    blocks: list[Block] = []
+    i = 0
+    underline_levels: list[str] = []
+    while i < len(lines):
+        line = lines[i]
+        mark = marks[i] if marks else Mark()
+        if mark.kind:
+            blocks.extend(_marked(line, mark, lex))
+            i += 1
+            continue
+        taken = _front_matter(lines, i, lex) or _underlined(lines, i, underline_levels) or _vertical_label(lines, i, lex)
+        if taken:
+            blocks.extend(taken)
+            i += len({b.line for b in taken})
+            continue
+        blocks.extend(line_blocks(line, lex))
+        i += 1
+    return _with_values(_mark_list_heads(blocks), lex)
+
+
+def line_blocks(line: CleanLine, lex: Lexicon) -> list[Block]:
+    """What a single unmarked line holds, as blocks in reading order."""
+    number, text = line.number, line.text
+    if line.noise:
+        return [Block("noise", number, text, label=line.noise)]
+    if not text:
+        return [Block("blank", number)]
+    for reason, pattern in NOISE_LINES:
+        if pattern.match(text):
+            return [Block("noise", number, text, label=reason)]
+    depth = _indent(line.raw)
+    heading = MD_HEADING.match(text)
+    if heading:
+        return [_heading(number, heading.group(2), len(heading.group(1)), lex)]
+    bullet = BULLET.match(text)
+    if bullet:
+        inner = bullet.group("text")
+        if LINK_ONLY.match(inner):
+            return [Block("noise", number, text, label="link list", depth=depth)]
+        return [_item(number, inner, depth, bullet.group("marker"), "")]
+    return [replace(b, depth=depth) if b.kind in {"item", "paragraph"} else b for b in genre_blocks(number, text, lex)]
+
+
+def genre_blocks(number: int, text: str, lex: Lexicon) -> list[Block]:
+    """A line in the words of the genre: organization and department headings, position
+    headings (出纳岗位职责), sections, fields, numbered items, or a paragraph."""
+    org = ORG_HEADING.match(text)
+    if org:
+        return [Block("organization", number, text, label=org.group("title"))]
+    inline = _inline_sections(number, text, lex)
+    if inline:
+        return inline
+    position = position_heading(number, text, lex)
+    if position:
+        return position
+    field = _field(number, text, lex) or _label_alone(number, text, lex)
+    if field:
+        return field
+    lead = leading_number(text)
+    bare = text[lead.end() :].strip() if lead else text
+    section = lex.section(bare.rstrip(":："))
+    if section and len(bare) <= 30:
+        return [Block("heading", number, bare, meaning=section, marker=lead.group(0).strip() if lead else "")]
+    if DEPARTMENT_HEADING.match(text) and not leading_number(text[-1:] or " "):
+        return [Block("department", number, text, label=DEPARTMENT_HEADING.match(text).group("name"))]  # type: ignore[union-attr]
+    if REGULATION_HEADING.match(text):
+        return [Block("heading", number, text, meaning="end")]
+    trailing = _trailing_position(number, text, lex)
+    if trailing:
+        return trailing
+    embedded = _embedded_pattern(lex).search(text)
+    if embedded and embedded.start() > 0:
+        return genre_blocks(number, text[: embedded.start()].strip(), lex) + (
+            _field(number, text[embedded.start() :].strip(), lex) or []
+        )
+    if lead:
+        return [_item(number, bare, 0, lead.group(0).strip(), number_of(lead), full=text)]
+    bold = BOLD.match(text)
+    if bold and not bold.group("rest").strip(" :："):
+        return [Block("paragraph", number, bold.group("inner").strip(), bold=True)]
+    return [Block("paragraph", number, text)]
+
+
+def _item(number: int, text: str, depth: int, marker: str, value: str, *, full: str = "") -> Block:
+    bold = BOLD.match(text)
+    is_bold = bool(bold) and len(bold.group("inner")) >= 2  # type: ignore[union-attr]
+    return Block("item", number, text, depth=depth, marker=marker, number=value, bold=is_bold, label=full)
+
+
+def _heading(number: int, text: str, level: int, lex: Lexicon) -> Block:
+    bare = BOLD.sub(r"\g<inner>\g<rest>", text).strip()
+    section = lex.section(lex.strip_heading_number(bare).rstrip(":："))
+    return Block("heading", number, bare, level=level, meaning=section or "")
+
+
+# --- the genre's headings ----------------------------------------------------------------------
+
+
+def position_heading(number: int, text: str, lex: Lexicon) -> list[Block] | None:
+    """``X岗位职责`` (numbered or not, with a duty glued after it): a position block, and the
+    duty text that follows on the line as an item."""
+    for pattern in _position_patterns(lex):
+        match = pattern.match(text)
+        if match is None:
+            continue
+        name, pos, rest = match.group("name").strip(), match.group("pos"), match.group("rest").strip()
+        if rest in {":", "：", ""}:
+            duty = ""
+        elif pos and rest[0] in "、.．":
+            # '岗位职责21、计划…': position 2 glued to duty 1
+            if len(pos) < 2 or not pos.endswith("1"):
+                return None
+            pos, duty = pos[:-1], "1" + rest
+        elif not pos and leading_number(rest):
+            duty = rest
+        else:
+            return None
+        simplified = to_simplified(name)
+        marker = leading_number(name + " ")
+        if simplified in _subheadings(lex) or (name and marker and not name[marker.end() :].strip()):
+            return [Block("heading", number, text, meaning="duties")]
+        unnamed = not name or any(simplified.endswith(e) for p in lex.profiles for e in p.collective_endings)
+        blocks = [Block("position", number, text, label="" if unnamed else name, marker=pos)]
+        if duty:
+            blocks += genre_blocks(number, duty, lex)
+        return blocks
+    return None
+
+
+def _trailing_position(number: int, text: str, lex: Lexicon) -> list[Block] | None:
+    """A duty line that ends in the next position's heading: '…。销售顾问岗位职责'."""
+    for pattern in _trailing_patterns(lex):
+        match = pattern.match(text)
+        if match:
+            tail = position_heading(number, match.group("heading"), lex)
+            if tail:
+                return genre_blocks(number, match.group("pre").strip(), lex) + tail
+    return None
+
+
+def _inline_sections(number: int, text: str, lex: Lexicon) -> list[Block] | None:
+    """A whole position on one line: '保安队长职责及权限一、职责1、…。2、…。二、权限1、…' as the
+    blocks it would be on separate lines."""
+    pattern = _inline_section_pattern(lex)
+    cuts = [m for m in pattern.finditer(text) if m.start() > 0 or len(text) > m.end()]
+    if not cuts or not any(leading_number(text[m.end() :]) for m in cuts):
+        return None
+    blocks: list[Block] = []
+    start = 0
+    for match in cuts:
+        blocks += _inline_part(number, text[start : match.start()], lex)
+        blocks.append(Block("heading", number, match.group("name"), meaning=lex.section(match.group("name")) or ""))
+        start = match.end()
+    blocks += _inline_part(number, text[start:], lex)
+    return blocks
+
+
+def _inline_part(number: int, text: str, lex: Lexicon) -> list[Block]:
+    text = text.strip()
+    if not text:
+        return []
+    return position_heading(number, text, lex) or _trailing_position(number, text, lex) or genre_blocks(number, text, lex)
+
+
+def _field(number: int, text: str, lex: Lexicon) -> list[Block] | None:
+    """``label: value`` where the profile knows the label, or a short Chinese name before a list of
+    clauses (a Q&A answer: '园长:负责…;组织…。')."""
+    match = FIELD.match(text)
+    if match is None:
+        return None
+    label, value = match.group("label").strip(), match.group("value").strip()
+    meaning = lex.meaning(label)
+    if meaning is None:
+        if not _names_a_position(label, value, lex):
+            return None
+        meaning = ""
+    if lex.section(label) == "not-duties" and meaning not in {"summary", "other"}:
+        return [Block("heading", number, label, meaning="not-duties")] + ([Block("paragraph", number, value)] if value else [])
+    return [Block("field", number, _cut_embedded(value, lex), label=label, meaning=meaning)] + _embedded(number, value, lex)
+
+
+def _label_alone(number: int, text: str, lex: Lexicon) -> list[Block] | None:
+    """A label on a line of its own ('岗位名称'; its value is on the next line)."""
+    bare = BOLD.sub(r"\g<inner>\g<rest>", text).strip().rstrip(":：")
+    if len(bare) > 30:
+        return None
+    meaning = lex.meaning(bare)
+    if meaning is None or meaning == "duties":
+        return None
+    return [Block("field", number, "", label=bare, meaning=meaning, marker="alone")]
+
+
+def _names_a_position(label: str, value: str, lex: Lexicon) -> bool:
+    chars = re.sub(rf"[^{CJK}]", "", label)
+    if len(chars) != len(label) or not 2 <= len(chars) <= 10 or leading_number(label):
+        return False
+    clauses = [c for c in re.split(r"[;；。]", value) if c.strip()]
+    return len(clauses) >= 2
+
+
+def _embedded(number: int, value: str, lex: Lexicon) -> list[Block]:
+    """A field written after another on one line ('职责表述:… 工作时间百分比:25%')."""
+    match = _embedded_pattern(lex).search(value)
+    if match is None:
+        return []
+    rest = value[match.start() :].strip()
+    return _field(number, rest, lex) or []
+
+
+def _cut_embedded(value: str, lex: Lexicon) -> str:
+    match = _embedded_pattern(lex).search(value)
+    return value[: match.start()].strip() if match else value
+
+
+# --- layouts that span lines ----------------------------------------------------------------------
+
+
+def _front_matter(lines: Sequence[CleanLine], i: int, lex: Lexicon) -> list[Block] | None:
+    """A YAML front matter block ('---', 'key: value' lines, '---'); its title names the page."""
+    if lines[i].text != "---" or i + 1 >= len(lines) or not FRONT_KEY.match(lines[i + 1].text):
+        return None
+    end = next((j for j in range(i + 1, len(lines)) if lines[j].text == "---"), None)
+    if end is None:
+        return None
+    blocks = [Block("meta", lines[i].number, "---", label="front matter")]
+    for line in lines[i + 1 : end]:
+        key, _, value = line.text.partition(":")
+        if key.strip() == "title" and value.strip():
+            blocks.append(Block("field", line.number, value.strip().strip("'\""), label="title", meaning="name"))
+        else:
+            blocks.append(Block("meta", line.number, line.text, label="front matter"))
+    blocks.append(Block("meta", lines[end].number, "---", label="front matter"))
+    return blocks
+
+
+def _underlined(lines: Sequence[CleanLine], i: int, levels: list[str]) -> list[Block] | None:
+    """A reStructuredText title: a line underlined (and perhaps overlined) with = - ~ …"""
+    if i + 1 >= len(lines) or not lines[i].text or UNDERLINE.match(lines[i].text):
+        return None
+    under = UNDERLINE.match(lines[i + 1].text)
+    if under is None or len(lines[i + 1].text) < max(3, len(lines[i].text) // 2) or BULLET.match(lines[i].text):
+        return None
+    if lines[i].raw[:1].isspace():
+        return None
+    char = under.group(1)
+    if char not in levels:
+        levels.append(char)
+    title = lines[i].text
+    return [
+        Block("heading", lines[i].number, title, level=levels.index(char) + 1, meaning=lexicon().section(title) or ""),
+        Block("meta", lines[i + 1].number, lines[i + 1].text, label="title underline"),
+    ]
+
+
+def _vertical_label(lines: Sequence[CleanLine], i: int, lex: Lexicon) -> list[Block] | None:
+    """A label written one or two characters a line (a table cell flattened: 职 / 责 / 一)."""
+    parts: list[CleanLine] = []
+    for line in lines[i : i + MAX_LABEL_JOIN]:
+        if not (1 <= len(line.text) <= 2 and re.fullmatch(rf"[{CJK}]+", line.text)):
+            break
+        parts.append(line)
+    for size in range(len(parts), 1, -1):
+        joined = "".join(p.text for p in parts[:size])
+        simplified = to_simplified(joined)
+        numbered = re.fullmatch(rf"职责([{CN_NUMERALS}]+)", simplified)
+        if lex.meaning(joined) or numbered:
+            head = Block("meta", parts[0].number, joined, label=f"vertical label {joined}")
+            if numbered:
+                head = Block("field", parts[0].number, "", label=joined, meaning="duty_number", number=numbered.group(1))
+            elif lex.meaning(joined):
+                head = Block("field", parts[0].number, "", label=joined, meaning=lex.meaning(joined) or "")
+            return [head] + [Block("meta", p.number, p.text, label=f"part of the vertical label {joined}") for p in parts[1:size]]
+    return None
+
+
+def _marked(line: CleanLine, mark: Mark, lex: Lexicon) -> list[Block]:
+    """A line whose format said what it is."""
+    number, text, where = line.number, line.text, mark.where
+    if line.noise or not text and mark.kind != "field":
+        return [replace(b, where=where) for b in line_blocks(line, lex)]
+    if mark.kind in {"heading", "title"}:
+        found = position_heading(number, text, lex)
+        if found:
+            return [replace(b, where=where) for b in found]
+        return [replace(_heading(number, text, mark.level if mark.kind == "heading" else 0, lex), where=where)]
+    if mark.kind == "item":
+        lead = leading_number(text)
+        bare = text[lead.end() :].strip() if lead else text
+        value = number_of(lead) if lead else re.sub(r"[^\w]", "", mark.number)
+        return [replace(_item(number, bare, mark.level * 4, mark.number or (lead.group(0) if lead else "•"), value), where=where)]
+    if mark.kind == "field":
+        meaning = lex.meaning(mark.label)
+        section = lex.section(mark.label)
+        if section == "not-duties" and meaning is None:
+            return [Block("heading", number, mark.label, meaning="not-duties", where=where)] + (
+                [Block("paragraph", number, text, where=where)] if text else []
+            )
+        return [Block("field", number, text, label=mark.label, meaning=meaning or "", where=where)]
+    if mark.kind == "break":
+        return [Block("meta", number, text, label="record break", where=where)]
+    return [replace(b, where=where) for b in line_blocks(line, lex)]
+
+
+# --- passes over the blocks -----------------------------------------------------------------------
+
+
+def _mark_list_heads(blocks: list[Block]) -> list[Block]:
+    """An item is a list head (a role with its duties below it) when the next item is deeper, or
+    a bullet right under a numbered item of the same depth, and its own text is a short name."""
+    out = list(blocks)
+    for i, block in enumerate(blocks):
+        if block.kind != "item" or not _name_like(block):
+            continue
+        after = next((b for b in blocks[i + 1 :] if b.kind not in {"blank", "noise"}), None)
+        if after is None:
+            continue
+        if after.kind == "heading" and after.meaning == "duties":
+            out[i] = replace(block, heads_list=True)
+        elif after.kind == "item" and (
+            after.depth > block.depth or (after.depth == block.depth and block.number and not after.number)
+        ):
+            out[i] = replace(block, heads_list=True)
+    return out
+
+
+def _name_like(block: Block) -> bool:
+    text = BOLD.sub(r"\g<inner>", block.text).strip()
+    text = re.sub(r"\s*[(（]details:.*$|\s*`[^`]*`_*$", "", text)
+    if block.bold:
+        return True
+    if not text or text.endswith(tuple(PUNCT + ".")):
+        return False
+    cjk = len(re.findall(rf"[{CJK}]", text))
+    return cjk <= 20 and len(text.split()) <= 6 and len(text) <= 60
+
+
+def _with_values(blocks: list[Block], lex: Lexicon) -> list[Block]:
+    """A label alone on its line takes its value from the next line (a table flattened a cell a line)."""
+    out: list[Block] = []
+    skip: set[int] = set()
+    for i, block in enumerate(blocks):
+        if i in skip:
+            continue
+        if block.kind == "field" and not block.text and block.meaning in SINGLE_VALUE and block.marker == "alone":
+            j = next((k for k in range(i + 1, len(blocks)) if blocks[k].kind != "blank"), None)
+            if j is not None and blocks[j].kind in VALUE_KINDS and lex.meaning(blocks[j].text) is None:
+                value = blocks[j].label if blocks[j].kind == "item" and blocks[j].label else blocks[j].text
+                if blocks[j].kind == "department":
+                    value = blocks[j].text
+                out.append(replace(block, text=value))
+                out.append(Block("meta", blocks[j].line, blocks[j].text, label=f"value of {block.label}", where=blocks[j].where))
+                skip.add(j)
+                continue
+            if j is not None and blocks[j].kind == "field" and not blocks[j].meaning and not blocks[j].text:
+                out.append(block)
+                continue
+        out.append(block)
+    return out
+
+
+def _indent(raw: str) -> int:
+    width = 0
+    for char in raw:
+        if char == " ":
+            width += 1
+        elif char == "\t":
+            width += 4
+        elif char == "\u3000":
+            width += 2
+        else:
+            break
+    return width
+
+
+# --- patterns built from the profiles ------------------------------------------------------------
+
+
+def _widen(word: str) -> str:
+    """A Simplified word as a pattern that matches its Traditional forms too (职责 → [職职][責责])."""
+    from graph.script import _s2t
+
+    parts = []
+    for char in word:
+        forms = {char, str(_s2t().convert(char))}
+        parts.append(f"[{''.join(sorted(forms))}]" if len(forms) > 1 else re.escape(char))
+    return "".join(parts)
+
+
+_CACHE: dict[str, re.Pattern[str] | tuple[re.Pattern[str], ...] | frozenset[str]] = {}
+
+
+def _suffix_pattern(lex: Lexicon) -> str:
+    suffixes = sorted({s for p in lex.profiles for s in p.heading_suffixes}, key=len, reverse=True)
+    return "(?:" + "|".join(_widen(s) for s in suffixes) + ")" if suffixes else "(?!)"
+
+
+def _position_patterns(lex: Lexicon) -> tuple[re.Pattern[str], ...]:
+    if "position" not in _CACHE:
+        suffix = _suffix_pattern(lex)
+        _CACHE["position"] = (
+            re.compile(
+                rf"^(?:[{CN_NUMERALS}]+[、.．]|\d{{1,2}}[、.．])?\s*(?P<name>[^{PUNCT}]{{0,24}}?)\s*"
+                rf"(?P<suffix>{suffix})(?P<pos>\d*)\s*(?P<rest>.*)$"
+            ),
+        )
+    return _CACHE["position"]  # type: ignore[return-value]
+
+
+def _trailing_patterns(lex: Lexicon) -> tuple[re.Pattern[str], ...]:
+    if "trailing" not in _CACHE:
+        suffix = _suffix_pattern(lex)
+        _CACHE["trailing"] = (re.compile(rf"^(?P<pre>.*[.。;；!！])\s*(?P<heading>[^{PUNCT}.、\s]{{1,16}}{suffix}[:：]?)$"),)
+    return _CACHE["trailing"]  # type: ignore[return-value]
+
+
+def _inline_section_pattern(lex: Lexicon) -> re.Pattern[str]:
+    if "inline" not in _CACHE:
+        names = sorted(
+            {
+                label
+                for p in lex.profiles
+                for label, meaning in p.labels.items()
+                if meaning == "duties" and re.search(CJK and f"[{CJK}]", label)
+            }
+            | {name for p in lex.profiles for name in p.not_duties if re.search(f"[{CJK}]", name)},
+            key=len,
+            reverse=True,
+        )
+        alternation = "|".join(_widen(n) for n in names)
+        _CACHE["inline"] = re.compile(
+            rf"(?:[{CN_NUMERALS}]{{1,3}}、|[(（][{CN_NUMERALS}]{{1,3}}[)）])(?P<name>{alternation})(?=\d|[{CN_NUMERALS}]{{1,3}}、|[(（]|$)"
+        )
+    return _CACHE["inline"]  # type: ignore[return-value]
+
+
+def _embedded_pattern(lex: Lexicon) -> re.Pattern[str]:
+    if "embedded" not in _CACHE:
+        labels = sorted(
+            {
+                label
+                for p in lex.profiles
+                for label, meaning in p.labels.items()
+                if meaning == "other" and re.search(f"[{CJK}]", label)
+            },
+            key=len,
+            reverse=True,
+        )
+        alternation = "|".join(_widen(label) for label in labels) or "(?!)"
+        _CACHE["embedded"] = re.compile(rf"\s(?:{alternation})\s*[:：]")
+    return _CACHE["embedded"]  # type: ignore[return-value]
+
+
+def _subheadings(lex: Lexicon) -> frozenset[str]:
+    if "sub" not in _CACHE:
+        _CACHE["sub"] = frozenset(n for p in lex.profiles for n in p.subheading_names)
+    return _CACHE["sub"]  # type: ignore[return-value]
+
+
+def iter_text(blocks: Sequence[Block]) -> Iterator[str]:
+    """The texts of blocks, for messages and tests."""
+    for block in blocks:
+        yield f"{block.kind}:{block.text}"
+
+
+__all__ = ["text_blocks", "line_blocks", "genre_blocks", "position_heading", "fold"]
