@@ -5,9 +5,9 @@ from __future__ import annotations
 import gc
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -16,7 +16,7 @@ import orjson
 from graph.clean import clean_source, load_corrections
 from graph.emit import PREFIXES, emit_graph, load_ontology
 from graph.errors import RolegraphError
-from graph.model import OrgModel
+from graph.model import OrgModel, SourceText
 from graph.outfolder import OUTPUT_FILES, check_out_folder, staging_folder
 from graph.overlaps import DEFAULT_THRESHOLD
 from graph.pack import load_pack
@@ -25,7 +25,7 @@ from graph.read.recognise import split_document
 from graph.relate import add_overlaps, relate
 from graph.report import build_report, overlaps_csv
 from graph.serialize import JsonLdConversion, write_graph
-from graph.source import MAX_BYTES, collect_sources, read_source
+from graph.source import MAX_BYTES, Collected, collect_sources, read_source, slugify
 from graph.validate import BackgroundCheck, file_violations, raise_for
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ def build(options: BuildOptions, *, progress: Progress = lambda *_: None) -> Bui
     timings: dict[str, float] = {}
     clock = _Clock(timings, progress)
     check_out_folder(options.out, options.sources)
-    paths = collect_sources(options.sources)
+    paths = collect_sources(options.sources, exclude=options.out)
     early = options.validate and sum(p.stat().st_size for p in paths) <= EARLY_CHECK_BYTES
     checker = BackgroundCheck() if early else None
     try:
@@ -93,12 +93,13 @@ def _without_cycle_collection() -> Iterator[None]:
 
 
 def _build(
-    options: BuildOptions, paths: list[Path], checker: BackgroundCheck | None, clock: _Clock, progress: Progress
+    options: BuildOptions, paths: Collected, checker: BackgroundCheck | None, clock: _Clock, progress: Progress
 ) -> BuildResult:
     timings = clock.timings
     with clock("read"):
-        texts = [_step(progress, "read", i, len(paths), read_source(p, max_bytes=options.max_bytes)) for i, p in enumerate(paths)]
-        _check_unique_slugs(texts)
+        texts = distinct_slugs(
+            [_step(progress, "read", i, len(paths), read_source(p, max_bytes=options.max_bytes)) for i, p in enumerate(paths)]
+        )
         pack = load_pack(options.pack)
         corrections = load_corrections(options.corrections)
     with clock("clean"):
@@ -137,6 +138,7 @@ def _build(
                 # UTF-8 with BOM so that spreadsheet programs show the Chinese text right
                 (staging / "overlaps.csv").write_text(overlaps_csv(model), encoding="utf-8-sig")
                 # no timings here: the same input must give the same bytes (the benchmark reports them)
+                report = {**report, "skipped_files": [{"file": str(p), "reason": why} for p, why in paths.skipped]}
                 report = {**report, "outputs": list(OUTPUT_FILES)}
                 # orjson: the same bytes as json.dumps(indent=2, ensure_ascii=False), 14 times faster
                 (staging / "build-report.json").write_bytes(
@@ -159,12 +161,26 @@ def _step(progress: Progress, stage: str, index: int, total: int, value: T) -> T
     return value
 
 
-def _check_unique_slugs(texts: Sequence[Any]) -> None:
-    seen: dict[str, Path] = {}
-    for text in texts:
-        if text.slug in seen:
-            raise RolegraphError(f"{text.path} and {seen[text.slug]} have the same name; rename one")
-        seen[text.slug] = text.path
+def distinct_slugs(texts: list[SourceText]) -> list[SourceText]:
+    """Documents are known by their path: two files named alike in different folders
+    (store-a/岗位职责.txt, store-b/岗位职责.txt) get slugs from the folders that tell them apart."""
+    by_slug: dict[str, list[int]] = {}
+    for index, text in enumerate(texts):
+        by_slug.setdefault(text.slug, []).append(index)
+    out = list(texts)
+    for indexes in by_slug.values():
+        if len(indexes) < 2:
+            continue
+        paths = [texts[i].path.resolve() for i in indexes]
+        for depth in range(1, max(len(p.parts) for p in paths)):
+            names = ["/".join(p.parts[-depth - 1 :]) for p in paths]
+            if len(set(names)) == len(names):
+                break
+        for i, name in zip(indexes, names, strict=True):
+            out[i] = replace(texts[i], slug=slugify(str(Path(name).with_suffix(""))))
+    if len({t.slug for t in out}) != len(out):
+        raise RolegraphError("two documents give the same identifier; rename one: " + ", ".join(str(t.path) for t in out))
+    return out
 
 
 class _Clock:

@@ -89,7 +89,7 @@ def test_missing_file_and_empty_folder(tmp_path: Path) -> None:
     assert code == 1 and "nope.txt: no such file or folder" in output
     (tmp_path / "empty").mkdir()
     code, output = _build([str(tmp_path / "empty")])
-    assert code == 1 and "holds no .txt, .md or .docx file" in output
+    assert code == 1 and "folder holds no document rolegraph reads (.txt, .md, .rst, .docx, .xlsx, .pdf, .html)" in output
 
 
 def test_read_source_raises_source_error(tmp_path: Path) -> None:

@@ -172,6 +172,7 @@ def _field(state: _State, block: Block) -> None:
         if block.text:
             _add(state, replace(block, kind="paragraph"))
     elif meaning == "duty":
+        post.section = "duties"
         _add(state, replace(block, kind="item", number=""))
     elif meaning == "summary":
         if block.text:
@@ -183,9 +184,15 @@ def _field(state: _State, block: Block) -> None:
         if meaning == "department" and block.text:
             post.department = block.text
         state.use(block, "field", f"{block.label}: {block.text}")
-    elif meaning in {"duty_number", "duty_detail"}:
-        post.section = "duties" if meaning == "duty_number" else "detail"
+    elif meaning == "duty_number":
+        post.section = "duties"
         state.use(block, "field", block.label)
+    elif meaning == "duty_detail":
+        if block.text:  # the detail is on the field's own line
+            state.use(block, "duty-detail", f"{block.label}: belongs to the duty above")
+        else:
+            post.section = "detail"
+            state.use(block, "field", block.label)
     else:
         state.use(block, "field", f"{block.label}: {block.text}")
 
@@ -197,7 +204,8 @@ def _has_name_field(post: _Draft) -> bool:
 def _item(state: _State, block: Block) -> None:
     post = state.post
     explicit = post is not None and post.section not in {"", "summary"} and post.named_by != "item"
-    if block.heads_list and not explicit and (post is None or post.depth < 0 or block.depth <= post.depth):
+    under_title = post is not None and post.named_by == "title" and not (block.bold or block.number)
+    if block.heads_list and not explicit and not under_title and (post is None or post.depth < 0 or block.depth <= post.depth):
         state.start(block, _item_name(block.text), "item", depth=block.depth)
         return
     _content(state, block)

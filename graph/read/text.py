@@ -69,7 +69,7 @@ def text_blocks(clean: CleanText, *, lex: Lexicon | None = None) -> list[Block]:
             continue
         blocks.extend(line_blocks(line, lex))
         i += 1
-    return _with_values(_mark_list_heads(blocks), lex)
+    return _with_values(_mark_list_heads(_contents_lists(blocks)), lex)
 
 
 def line_blocks(line: CleanLine, lex: Lexicon) -> list[Block]:
@@ -141,9 +141,15 @@ def _item(number: int, text: str, depth: int, marker: str, value: str, *, full: 
     return Block("item", number, text, depth=depth, marker=marker, number=value, bold=is_bold, label=full)
 
 
+def section_key(text: str) -> str:
+    """A heading as a section name: 'Tasks (Weekly):' and 'Limits: (on Authority)' are Tasks and Limits."""
+    text = re.sub(r"\s*[(（][^)）]*[)）]\s*[:：]?\s*$", "", text.strip())
+    return text.strip().rstrip(":：").strip()
+
+
 def _heading(number: int, text: str, level: int, lex: Lexicon) -> Block:
     bare = BOLD.sub(r"\g<inner>\g<rest>", text).strip()
-    section = lex.section(lex.strip_heading_number(bare).rstrip(":："))
+    section = lex.section(section_key(lex.strip_heading_number(bare)))
     return Block("heading", number, bare, level=level, meaning=section or "")
 
 
@@ -224,6 +230,9 @@ def _field(number: int, text: str, lex: Lexicon) -> list[Block] | None:
         return None
     label, value = match.group("label").strip(), match.group("value").strip()
     meaning = lex.meaning(label)
+    if meaning is None and " " in label and lex.meaning(label.rsplit(" ", 1)[1]):
+        label = label.rsplit(" ", 1)[1]  # a row's cells run together: '职责一 职责表述:…'
+        meaning = lex.meaning(label)
     if meaning is None:
         if not _names_a_position(label, value, lex):
             return None
@@ -356,6 +365,18 @@ def _marked(line: CleanLine, mark: Mark, lex: Lexicon) -> list[Block]:
 
 
 # --- passes over the blocks -----------------------------------------------------------------------
+
+
+def _contents_lists(blocks: list[Block]) -> list[Block]:
+    """A list item that repeats a heading of the document is a table-of-contents entry."""
+    headings = {fold(b.text) for b in blocks if b.kind in {"heading", "position"} and b.text}
+    entries = [i for i, b in enumerate(blocks) if b.kind == "item" and fold(BOLD.sub(r"\g<inner>", b.text)) in headings]
+    if len(entries) < 2:
+        return blocks
+    out = list(blocks)
+    for i in entries:
+        out[i] = Block("noise", blocks[i].line, blocks[i].text, label="table of contents entry", where=blocks[i].where)
+    return out
 
 
 def _mark_list_heads(blocks: list[Block]) -> list[Block]:
