@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from graph.errors import OntologyError
@@ -33,6 +33,7 @@ class Profile:
     duty_verbs: tuple[str, ...]
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """The form labels and section names are compared in: Simplified, lower case, no spaces or colon."""
     return re.sub(r"[\s:：*_]+", "", to_simplified(text).lower())
@@ -77,12 +78,13 @@ def profiles() -> tuple[Profile, ...]:
     return tuple(load_profile(p.stem) for p in sorted(PROFILES_DIR.glob("*.toml"), key=lambda p: (p.stem != "zh", p.stem)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: its answers are cached
 class Lexicon:
     """All profiles together, as the reader asks them."""
 
     profiles: tuple[Profile, ...]
 
+    @lru_cache(maxsize=1 << 14)  # noqa: B019 - one lexicon per process, kept for its life
     def meaning(self, label: str) -> str | None:
         """What a field label means ('name', 'duties' …), or None for a label no profile knows."""
         key = fold(label)
@@ -91,6 +93,7 @@ class Lexicon:
                 return profile.labels[key]
         return None
 
+    @lru_cache(maxsize=1 << 14)  # noqa: B019
     def section(self, heading: str) -> str | None:
         """'duties' or 'not-duties' for a section heading, else None."""
         key = fold(heading)

@@ -112,8 +112,8 @@ def genre_blocks(number: int, text: str, lex: Lexicon) -> list[Block]:
         return field
     lead = leading_number(text)
     bare = text[lead.end() :].strip() if lead else text
-    section = lex.section(bare.rstrip(":："))
-    if section and len(bare) <= 30:
+    section = lex.section(bare.rstrip(":：")) if len(bare) <= 30 else None
+    if section:
         return [Block("heading", number, bare, meaning=section, marker=lead.group(0).strip() if lead else "")]
     if DEPARTMENT_HEADING.match(text) and not leading_number(text[-1:] or " "):
         return [Block("department", number, text, label=DEPARTMENT_HEADING.match(text).group("name"))]  # type: ignore[union-attr]
