@@ -250,6 +250,27 @@ def test_docx_english_role_sheet(tmp_path: Path) -> None:
     ]
 
 
+def test_docx_table_of_contents_typed_as_a_list_is_left_out(tmp_path: Path) -> None:
+    doc = Document()
+    doc.add_paragraph("Roles", style="Title")
+    doc.add_heading("Contents", level=2)
+    doc.add_paragraph("Porter", style="List Bullet")
+    doc.add_paragraph("Cleaner", style="List Bullet")
+    doc.add_heading("Porter", level=1)
+    doc.add_paragraph("Sort the post", style="List Bullet")
+    doc.add_heading("Cleaner", level=1)
+    doc.add_paragraph("Clean the offices", style="List Bullet")
+    found = read(tmp_path, "roles.docx", docx_bytes(doc))
+    assert found.dropped == (("table of contents", 3),)
+    assert [(t, k, lv) for t, k, lv, *_ in rows(found)] == [
+        ("Roles", "title", 0),
+        ("Porter", "heading", 1),
+        ("Sort the post", "item", 0),
+        ("Cleaner", "heading", 1),
+        ("Clean the offices", "item", 0),
+    ]
+
+
 # --- .xlsx ----------------------------------------------------------------------------------
 
 
@@ -450,7 +471,8 @@ PAGE = """<!DOCTYPE html>
 <header><a href="/">首页</a></header>
 <nav><ul><li>首页</li><li>岗位职责大全</li></ul></nav>
 <h1>出纳岗位职责</h1>
-<p><b>所属部门:</b>财务部</p>
+<p>
+  <b>所属部门:</b>财务部</p>
 <p><strong>直接上级</strong>：财务经理<br>本岗位定员一人</p>
 <h2>岗位职责</h2>
 <ol>
@@ -494,6 +516,17 @@ def test_html_headings_lists_fields_tables_and_what_is_left_out(tmp_path: Path) 
     ]
     assert found.marks[0].where == "line 7"
     assert found.marks[10].where == "table 1, row 2, cell 1"
+
+
+def test_html_table_of_contents_of_in_page_links_is_left_out(tmp_path: Path) -> None:
+    page = (
+        '<body><ul><li><a href="#porter">Porter</a></li><li><a href="#cleaner">Cleaner</a>'
+        '<ul><li><a href="#hours">Hours</a></li></ul></li></ul>'
+        '<h2 id="porter">Porter</h2><ul><li>Sort the <a href="/post">post</a></li><li>Carry parcels</li></ul></body>'
+    )
+    found = read(tmp_path, "roles.html", page.encode())
+    assert dict(found.dropped) == {"table of contents": 3}
+    assert found.lines == ("Porter", "Sort the post", "Carry parcels")
 
 
 def test_html_charset_from_the_meta_tag(tmp_path: Path) -> None:

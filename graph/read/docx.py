@@ -33,6 +33,8 @@ _RUNS = etree.XPath(
     "./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:smartTag/w:r | ./w:sdt/w:sdtContent/w:r | ./w:fldSimple/w:r",
     namespaces={"w": W[1:-1]},
 )
+_TOC_STYLE = re.compile(r"^(?:toc(?: [1-9])?|toc heading|目录(?: [1-9])?)$", re.IGNORECASE)
+CONTENTS_TITLES = frozenset({"table of contents", "contents", "目录", "目錄", "目 录"})
 _FALSE = {"0", "false", "off", "none"}
 
 
@@ -52,13 +54,14 @@ class Reader:
     styles: dict[str, Style]
     counters: Counters
     default_style: str | None = None
+    dropped: dict[str, int] = field(default_factory=dict)
     paragraphs: int = 0
     tables: int = 0
     lines: list[tuple[str, Mark]] = field(default_factory=list)
 
 
 def read_docx(path: Path, data: bytes) -> tuple[list[tuple[str, Mark]], tuple[tuple[str, int], ...]]:
-    """The lines and marks of a .docx, and what was left out (headers and footers)."""
+    """The lines and marks of a .docx, and what was left out (headers and footers, a table of contents)."""
     from docx import Document as open_document
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -77,7 +80,38 @@ def read_docx(path: Path, data: bytes) -> tuple[list[tuple[str, Mark]], tuple[tu
             reader.lines.extend(paragraph_lines(reader, element, where=f"paragraph {reader.paragraphs}"))
         else:
             reader.lines.extend(table_lines(reader, element))
-    return reader.lines, header_footer_count(doc)
+    lines, contents = drop_contents_lists(reader.lines)
+    reader.dropped["table of contents"] = reader.dropped.get("table of contents", 0) + contents
+    return lines, tuple(sorted(reader.dropped.items())) + header_footer_count(doc)
+
+
+def drop_contents_lists(lines: list[tuple[str, Mark]]) -> tuple[list[tuple[str, Mark]], int]:
+    """Leave out a table of contents typed as a list: a run of items that each repeat a heading's text.
+
+    A heading just before the run that says "Contents" / 目录 goes with it.
+    """
+    headings = {_folded(text) for text, mark in lines if mark.kind in ("heading", "title")}
+    out: list[tuple[str, Mark]] = []
+    dropped = 0
+    i = 0
+    while i < len(lines):
+        end = i
+        while end < len(lines) and lines[end][1].kind == "item" and _folded(lines[end][0]) in headings:
+            end += 1
+        if end - i >= 2:
+            if out and out[-1][1].kind == "heading" and _folded(out[-1][0]) in CONTENTS_TITLES:
+                out.pop()
+                dropped += 1
+            dropped += end - i
+            i = end
+            continue
+        out.append(lines[i])
+        i += 1
+    return out, dropped
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.lower().split()).rstrip(":：")
 
 
 def _numbering_element(doc: object) -> etree._Element | None:
@@ -229,6 +263,9 @@ def paragraph_lines(reader: Reader, p: etree._Element, *, where: str) -> list[tu
     """A paragraph as lines: one, or several where soft line breaks split plain text."""
     runs = paragraph_runs(p)
     text = "".join(t for t, _ in runs).replace("\t", " ")
+    if any(_TOC_STYLE.match(s.name.strip()) for s in style_chain(reader, style_of(reader, p))):
+        reader.dropped["table of contents"] = reader.dropped.get("table of contents", 0) + bool(text.strip())
+        return []
     mark = paragraph_mark(reader, p, where=where)  # advances list counters even for a blank item
     if not text.strip():
         return []

@@ -162,6 +162,8 @@ def nested(row: Iterable[Cell]) -> Lines:
 
 def bold_field(runs: list[tuple[str, bool]]) -> tuple[str, str] | None:
     """``(label, value)`` when the paragraph opens with bold text ending in a colon, then more text."""
+    while runs and not runs[0][0].strip():
+        runs = runs[1:]
     bold = ""
     for index, (text, is_bold) in enumerate(runs):
         if not is_bold:

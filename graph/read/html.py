@@ -2,8 +2,9 @@
 
 h1–h6 are headings; ``li`` items at their nesting depth (an ``ol`` item with the number the browser
 shows); tables as in Word (``graph.read.grid``); p, div and br end lines; ``<b>Label:</b> value`` and
-``dt``/``dd`` are fields. Scripts, styles, navigation, page headers and footers, asides and forms are
-left out and counted. The charset comes from the BOM or the meta tag, else UTF-8, else GB18030.
+``dt``/``dd`` are fields. Scripts, styles, navigation, page headers and footers, asides, forms and
+a table of contents (a list of links into the page) are left out and counted. The charset comes
+from the BOM or the meta tag, else UTF-8, else GB18030.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ BLOCKS = frozenset(
 )
 BOLD = frozenset({"b", "strong"})
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
@@ -132,7 +134,11 @@ def walk(walker: Walker, element: etree._Element, *, bold: bool = False) -> None
         return
     if tag in ("ul", "ol", "menu"):
         flush(walker)
-        list_lines(walker, element, depth=0)
+        if is_contents_list(element):
+            items = sum(1 for _ in element.iter("li"))
+            walker.dropped["table of contents"] = walker.dropped.get("table of contents", 0) + items
+        else:
+            list_lines(walker, element, depth=0)
         return
     if tag == "table":
         flush(walker)
@@ -170,7 +176,7 @@ def add_text(walker: Walker, text: str | None, *, bold: bool, element: etree._El
 
 def flush(walker: Walker) -> None:
     """End the line being made: a field when it opens with a bold label, else a plain line."""
-    runs = [(" ".join(t.split()) if t.strip() else " ", b) for t, b in walker.runs]
+    runs = [(_SPACES.sub(" ", t), b) for t, b in walker.runs]
     walker.runs = []
     text = " ".join("".join(t for t, _ in runs).split())
     if not text:
@@ -234,6 +240,18 @@ def list_lines(walker: Walker, element: etree._Element, *, depth: int) -> None:
         counter = _int(child.get("value"), counter + 1)
         number = f"{ol_number(counter, style)}." if ordered else ""
         item_lines(walker, child, Mark(kind="item", level=depth, number=number, where=where_of(child)), depth=depth)
+
+
+def is_contents_list(element: etree._Element) -> bool:
+    """A list whose every item is only a link into the page itself (``href="#…"``): a table of contents."""
+    items = list(element.iter("li"))
+    if len(items) < 2:
+        return False
+    for li in items:
+        links = [a for a in li.iter("a") if (a.get("href") or "").startswith("#")]
+        if not links or "".join(text_of(a) for a in links).replace(" ", "") != text_of(li).replace(" ", ""):
+            return False
+    return True
 
 
 def item_lines(walker: Walker, li: etree._Element, mark: Mark, *, depth: int) -> None:
