@@ -26,6 +26,7 @@ class Profile:
     not_duties: tuple[str, ...]
     position_intros: tuple[re.Pattern[str], ...]
     position_headings: tuple[re.Pattern[str], ...]
+    department_headings: tuple[re.Pattern[str], ...]
     heading_numbers: tuple[re.Pattern[str], ...]
     article_starts: tuple[re.Pattern[str], ...]
     institution_endings: tuple[str, ...]
@@ -65,6 +66,7 @@ def load_profile(language: str) -> Profile:
         not_duties=tuple(sorted((fold(s) for s in sections.get("not_duties", [])), key=len, reverse=True)),
         position_intros=patterns("position_intros"),
         position_headings=patterns("position_headings"),
+        department_headings=patterns("department_headings"),
         heading_numbers=patterns("heading_numbers"),
         article_starts=patterns("article_starts"),
         institution_endings=tuple(get("institution_endings", [])),  # type: ignore[arg-type]
@@ -119,6 +121,15 @@ class Lexicon:
         """The position a heading names by its duties ('Duties of President' → 'President')."""
         for profile in self.profiles:
             for pattern in profile.position_headings:
+                match = pattern.match(text.strip())
+                if match:
+                    return match.group("name").strip()
+        return None
+
+    def department_heading(self, text: str) -> str | None:
+        """The unit a heading says its positions belong to ('Roles on the Engineering team')."""
+        for profile in self.profiles:
+            for pattern in profile.department_headings:
                 match = pattern.match(text.strip())
                 if match:
                     return match.group("name").strip()

@@ -130,6 +130,11 @@ def _heading(state: _State, block: Block) -> None:
         _section(state, block, block.meaning)
         return
     bare = lex.strip_heading_number(block.text)
+    unit = lex.department_heading(bare)
+    if unit:
+        state.department, state.post = unit, None
+        state.use(block, "department-heading", unit)
+        return
     named = lex.heading_name(bare)
     if named:
         post = state.start(block, named, "heading")
@@ -294,6 +299,7 @@ def _read_post(draft: _Draft, state: _State) -> PostText:
     warnings.extend(numbering_warnings(acc.found, file, label))
     state.warnings.extend(warnings)
     name, gloss = _gloss(draft.name)
+    name, unit = split_name(name, state.lex)
     return PostText(
         index=draft.index,
         name=name,
@@ -302,7 +308,7 @@ def _read_post(draft: _Draft, state: _State) -> PostText:
         duties=tuple(DutyText(i, n, tidy(t), ln) for i, (n, t, ln) in enumerate(acc.found, start=1) if tidy(t)),
         summary="".join(t for t, _ in acc.summary) or None,
         summary_line=acc.summary[0][1] if acc.summary else None,
-        department=draft.department,
+        department=draft.department or unit,
         fields=tuple(draft.fields),
         gloss=gloss,
         named_by=draft.named_by,
@@ -404,6 +410,23 @@ def _join(previous: str, text: str) -> str:
 def _shape(marker: str) -> str:
     """A list marker's shape: '3、' and '12、' are one shape, '(1)' another."""
     return re.sub(r"\d+", "9", re.sub(rf"[{CN_NUMERALS}]+", "一", marker.replace(" ", "")))
+
+
+DEPARTMENT_PREFIX = re.compile(r"^(?P<unit>[\u3400-\u9fff]{2,12}?(?:部门|部))(?P<rest>[\u3400-\u9fff、]{2,})$")
+
+
+def split_name(name: str | None, lex: Lexicon) -> tuple[str | None, str | None]:
+    """A position's name less the institution it is written with (幼儿园保育员 → 保育员), and the
+    department its name starts with (物业客户服务部总台接待 → 物业客户服务部), which stays in the name."""
+    if not name:
+        return name, None
+    for ending in sorted(lex.institution_endings, key=len, reverse=True):
+        at = name.find(ending)
+        if 0 <= at and len(name) - at - len(ending) >= 2:
+            name = name[at + len(ending) :]
+            break
+    unit = DEPARTMENT_PREFIX.match(name)
+    return name, unit.group("unit") if unit else None
 
 
 def _item_name(text: str) -> str:
