@@ -384,6 +384,41 @@ def test_xlsx_100000_empty_rows_read_fast(tmp_path: Path) -> None:
     assert found.lines == ("出纳", "办理现金收付")
 
 
+def test_a_department_merged_down_beside_two_positions_is_read_in_each(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "S"
+    sheet.append(["部门", "岗位名称", "岗位职责"])
+    sheet.append(["财务部", "出纳", "办理现金收付"])
+    sheet.append([None, "会计", "负责总账核算"])
+    sheet.merge_cells("A2:A3")
+    expected = [("出纳", "岗位名称"), ("财务部", "部门"), ("办理现金收付", "岗位职责")]
+    expected += [("会计", "岗位名称"), ("财务部", "部门"), ("负责总账核算", "岗位职责")]
+    found = read(tmp_path, "merged.xlsx", xlsx_bytes(book))
+    assert [(t, m.label) for t, m in zip(found.lines, found.marks, strict=True)] == expected
+    assert found.marks[4].where == "sheet S, row 2, column A"
+
+    doc = Document()
+    table = doc.add_table(rows=3, cols=3)
+    grid_texts = [["部门", "岗位名称", "岗位职责"], ["财务部", "出纳", "办理现金收付"], ["", "会计", "负责总账核算"]]
+    for r, texts in enumerate(grid_texts):
+        for c, text in enumerate(texts):
+            table.rows[r].cells[c].text = text
+    table.rows[1].cells[0].merge(table.rows[2].cells[0])
+    found = read(tmp_path, "merged.docx", docx_bytes(doc))
+    assert [(t, m.label) for t, m in zip(found.lines, found.marks, strict=True)] == expected
+
+    page = (
+        "<table><tr><th>部门</th><th>岗位名称</th><th>岗位职责</th></tr>"
+        '<tr><td rowspan="2">财务部</td><td>出纳</td><td>办理现金收付</td></tr>'
+        "<tr><td>会计</td><td>负责总账核算</td></tr></table>"
+    )
+    found = read(tmp_path, "merged.html", page.encode())
+    assert [(t, m.label) for t, m in zip(found.lines, found.marks, strict=True)] == expected
+
+
 # --- .pdf -----------------------------------------------------------------------------------
 
 

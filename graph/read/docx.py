@@ -288,15 +288,25 @@ def table_lines(reader: Reader, tbl: etree._Element) -> list[tuple[str, Mark]]:
     reader.tables += 1
     number = reader.tables
     rows: list[list[grid.Cell]] = []
+    merged: dict[int, grid.Cell] = {}  # grid column → the cell a vertical merge started with
     for r, tr in enumerate(tbl.iterchildren(f"{W}tr"), start=1):
         cells: list[grid.Cell] = []
+        column = _grid_value(tr.find(f"{W}trPr/{W}gridBefore"))
         for c, tc in enumerate(row_cells(tr), start=1):
+            where = f"table {number}, row {r}, cell {c}"
             if is_merged_continuation(tc):
-                cells.append(grid.Cell((), f"table {number}, row {r}, cell {c}"))
-                continue
-            cells.append(read_cell(reader, tc, where=f"table {number}, row {r}, cell {c}"))
+                cells.append(grid.Cell((), where, above=merged.get(column)))
+            else:
+                cells.append(read_cell(reader, tc, where=where))
+                merged[column] = cells[-1]
+            column += max(_grid_value(tc.find(f"{W}tcPr/{W}gridSpan")), 1)
         rows.append(cells)
     return grid.table_lines(rows)
+
+
+def _grid_value(element: etree._Element | None) -> int:
+    value = _val(element)
+    return int(value) if value.isdigit() else 0
 
 
 def row_cells(tr: etree._Element) -> list[etree._Element]:

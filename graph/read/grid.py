@@ -30,6 +30,7 @@ class Cell:
     where: str
     marks: tuple[Mark, ...] = ()  # the format's own mark of each line (a Word list paragraph), else ()
     after: tuple[tuple[str, Mark], ...] = ()  # what a nested table gave, read after the cell's row
+    above: Cell | None = None  # under the first row of a vertical merge: the merged cell (records repeat it)
 
     @property
     def text(self) -> str:
@@ -97,19 +98,22 @@ def table_lines(rows: Sequence[Row]) -> Lines:
 
 
 def records(header: Row, rows: Iterable[Row]) -> Lines:
-    """One record per data row: the name field first, then the other cells in column order."""
+    """One record per data row: the name field first, then the other cells in column order.
+
+    A cell merged down over several rows (a department beside three positions) is read in each.
+    """
     labels = [label_text(cell) for cell in header]
     name_at = next(i for i, label in enumerate(labels) if column_meaning(label) == "name")
     out: Lines = []
     for row in rows:
-        cells = list(row)
-        if not any(cell.lines for cell in cells):
+        if not any(cell.lines for cell in row):
             continue
+        cells = [cell.above if not cell.lines and cell.above is not None else cell for cell in row]
         order = [name_at] + [i for i in range(len(cells)) if i != name_at]
         for i in order:
             if i < len(cells) and cells[i].lines:
                 out.extend(field_lines(labels[i] if i < len(labels) else "", cells[i]))
-        out.extend(nested(cells))
+        out.extend(nested(row))
     return out
 
 

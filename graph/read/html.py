@@ -311,25 +311,34 @@ def table_lines(walker: Walker, table: etree._Element) -> list[tuple[str, Mark]]
     walker.tables += 1
     number = walker.tables
     rows: list[list[grid.Cell]] = []
-    spans: dict[int, int] = {}  # column → rows still covered by a cell above
+    spans: dict[int, tuple[int, grid.Cell]] = {}  # column → (rows still covered, the cell above)
     for r, tr in enumerate(table_rows(table), start=1):
         cells: list[grid.Cell] = []
         column = 0
         for td in (c for c in tr if tag_of(c) in ("td", "th")):
-            while spans.get(column, 0) > 0:
-                spans[column] -= 1
-                cells.append(grid.Cell((), ""))
-                column += 1
-            cells.append(read_cell(walker, td, where=f"table {number}, row {r}, cell {len(cells) + 1}"))
-            rowspan, colspan = _int(td.get("rowspan"), 1), _int(td.get("colspan"), 1)
-            for k in range(max(colspan, 1)):
+            column = _covered(spans, cells, column)
+            cell = read_cell(walker, td, where=f"table {number}, row {r}, cell {len(cells) + 1}")
+            cells.append(cell)
+            rowspan, colspan = _int(td.get("rowspan"), 1), max(_int(td.get("colspan"), 1), 1)
+            for k in range(colspan):
                 if rowspan > 1:
-                    spans[column + k] = rowspan - 1
+                    spans[column + k] = (rowspan - 1, cell)
                 if k:
-                    cells.append(grid.Cell((), ""))
-            column += max(colspan, 1)
+                    cells.append(grid.Cell((), cell.where))
+            column += colspan
+        _covered(spans, cells, column)
         rows.append(cells)
     return grid.table_lines(rows)
+
+
+def _covered(spans: dict[int, tuple[int, grid.Cell]], cells: list[grid.Cell], column: int) -> int:
+    """Put in the cells that a rowspan from above covers at ``column`` on; the next free column."""
+    while spans.get(column, (0, None))[0] > 0:
+        left, above = spans[column]
+        spans[column] = (left - 1, above)
+        cells.append(grid.Cell((), above.where, above=above))
+        column += 1
+    return column
 
 
 def table_rows(table: etree._Element) -> list[etree._Element]:

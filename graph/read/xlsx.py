@@ -3,7 +3,8 @@
 A sheet with a header row naming its columns (岗位名称 / 所属部门 / 直接上级 / 岗位职责, or the English
 labels) gives one record per data row, the name field first (``graph.read.grid``); a sheet without
 one is read as a field form (label cell, value cell) or as plain lines. Formulas are read as the
-values Excel saved; a merged cell as its top-left cell (the others are empty). Reading stops after
+values Excel saved; a merged cell as its top-left cell (the others are empty), except that a
+cell merged down beside several positions of a header-row table is read in each of them. Reading stops after
 ``MAX_EMPTY_ROWS`` empty rows in a row, so a sheet formatted down to row 1,048,576 reads fast.
 """
 
@@ -11,18 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from graph.errors import SourceError
 from graph.model import Mark
 from graph.read import grid
-from graph.read.archive import check_xml_members, open_zip
+from graph.read.archive import check_xml_members, open_zip, read_member
 
 WHAT = "Excel workbook"
 MAX_EMPTY_ROWS = 1000
 MAX_COLUMNS = 256
-Sheet = tuple[str, Iterable[tuple[object, ...]]]
+Merges = dict[tuple[int, int], tuple[int, int]]  # (row, column) under a merge's first row → its first cell
+Sheet = tuple[str, Iterable[tuple[object, ...]], Merges]
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3}[0-9]{1,7}):([A-Z]{1,3}[0-9]{1,7})"')
 
 
 def read_xlsx(path: Path, data: bytes) -> list[tuple[str, Mark]]:
@@ -38,7 +43,10 @@ def read_xlsx(path: Path, data: bytes) -> list[tuple[str, Mark]]:
             f"{path}: not a readable Excel workbook ({type(e).__name__}: {e}); open it in Excel and save it again"
         ) from None
     try:
-        sheets = ((ws.title, ws.iter_rows(values_only=True, max_col=_columns(ws.max_column))) for ws in book.worksheets)
+        sheets = (
+            (ws.title, ws.iter_rows(values_only=True, max_col=_columns(ws.max_column)), merged_ranges(path, archive, ws))
+            for ws in book.worksheets
+        )
         return workbook_lines(path, sheets)
     finally:
         book.close()
@@ -63,7 +71,7 @@ def read_xls(path: Path, data: bytes) -> list[tuple[str, Mark]]:
         for r in range(sheet.nrows):
             yield tuple(_xls_value(book, cell) for cell in sheet.row(r)[:MAX_COLUMNS])
 
-    return workbook_lines(path, ((sheet.name, rows(sheet)) for sheet in book.sheets()))
+    return workbook_lines(path, ((sheet.name, rows(sheet), {}) for sheet in book.sheets()))
 
 
 def _columns(max_column: int | None) -> int | None:
@@ -84,8 +92,8 @@ def _xls_value(book: object, cell: object) -> object:
 def workbook_lines(path: Path, sheets: Iterable[Sheet]) -> list[tuple[str, Mark]]:
     out: list[tuple[str, Mark]] = []
     empty: list[str] = []
-    for title, values in sheets:
-        lines = grid.table_lines(sheet_rows(title, values))
+    for title, values, merges in sheets:
+        lines = grid.table_lines(sheet_rows(title, values, merges))
         if any(text.strip() for text, _ in lines):
             out.extend(lines)
         else:
@@ -99,11 +107,33 @@ def workbook_lines(path: Path, sheets: Iterable[Sheet]) -> list[tuple[str, Mark]
     return out
 
 
-def sheet_rows(title: str, values: Iterable[tuple[object, ...]]) -> list[list[grid.Cell]]:
+def merged_ranges(path: Path, archive: zipfile.ZipFile, sheet: object) -> Merges:
+    """Where vertical merges sit: each cell of a merge's first column below its first row → its first cell.
+
+    openpyxl's read-only sheets do not read ``mergeCells``; it is one element at the end of the part.
+    """
+    from openpyxl.utils import column_index_from_string
+    from openpyxl.utils.cell import coordinate_from_string
+
+    member = getattr(sheet, "_worksheet_path", "")
+    if not member:
+        return {}
+    merges: Merges = {}
+    for first, last in _MERGE.findall(read_member(path, archive, member, what=WHAT)):
+        (c1, r1), (_, r2) = coordinate_from_string(first.decode()), coordinate_from_string(last.decode())
+        column = column_index_from_string(c1)
+        for r in range(r1 + 1, min(r2, r1 + MAX_EMPTY_ROWS) + 1):
+            merges[(r, column)] = (r1, column)
+    return merges
+
+
+def sheet_rows(title: str, values: Iterable[tuple[object, ...]], merges: Merges) -> list[list[grid.Cell]]:
     """The non-empty rows of a sheet as cells, stopping after MAX_EMPTY_ROWS empty rows in a row."""
     from openpyxl.utils import get_column_letter
 
     rows: list[list[grid.Cell]] = []
+    firsts: dict[tuple[int, int], grid.Cell] = {}
+    wanted = set(merges.values())
     run = 0
     for r, row in enumerate(values, start=1):
         texts = [cell_text(value) for value in row]
@@ -113,12 +143,13 @@ def sheet_rows(title: str, values: Iterable[tuple[object, ...]]) -> list[list[gr
                 break
             continue
         run = 0
-        rows.append(
-            [
-                grid.Cell(_cell_lines(text), f"sheet {title}, row {r}, column {get_column_letter(c)}")
-                for c, text in enumerate(texts, start=1)
-            ]
-        )
+        cells: list[grid.Cell] = []
+        for c, text in enumerate(texts, start=1):
+            first = firsts.get(merges[(r, c)]) if (r, c) in merges else None
+            cells.append(grid.Cell(_cell_lines(text), f"sheet {title}, row {r}, column {get_column_letter(c)}", above=first))
+            if (r, c) in wanted:
+                firsts[(r, c)] = cells[-1]
+        rows.append(cells)
     return rows
 
 
