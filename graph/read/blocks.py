@@ -30,6 +30,7 @@ class Block:
     bold: bool = False  # the whole text is bold (**Role**)
     heads_list: bool = False  # an item followed by items of its own (a role with its duties below)
     where: str = ""  # the format's locator, when it has one
+    written: str = ""  # a numbered item's line as written, its number included (it may hold several)
 
     @property
     def family(self) -> str:

@@ -324,8 +324,8 @@ def _add_item(acc: _Duties, entry: _Entry, uses: list[LineUse], label: str) -> N
         acc.last_kind = "sub-item"
         return
     text = BOLD.sub(r"\g<inner>\g<rest>", block.text) if block.bold else block.text
-    if block.number and block.label:  # a numbered line may hold several duties: 1、… 2、…
-        pieces = split_duties(block.label, last_number(acc.found))
+    if block.number and block.written:  # a numbered line may hold several duties: 1、… 2、…
+        pieces = split_duties(block.written, last_number(acc.found))
     else:
         pieces = [(block.number, text.strip())]
     for number, piece in pieces:

@@ -138,7 +138,7 @@ def genre_blocks(number: int, text: str, lex: Lexicon) -> list[Block]:
 def _item(number: int, text: str, depth: int, marker: str, value: str, *, full: str = "") -> Block:
     bold = BOLD.match(text)
     is_bold = bool(bold) and len(bold.group("inner")) >= 2  # type: ignore[union-attr]
-    return Block("item", number, text, depth=depth, marker=marker, number=value, bold=is_bold, label=full)
+    return Block("item", number, text, depth=depth, marker=marker, number=value, bold=is_bold, written=full)
 
 
 def section_key(text: str) -> str:
@@ -419,7 +419,7 @@ def _with_values(blocks: list[Block], lex: Lexicon) -> list[Block]:
         if block.kind == "field" and not block.text and block.meaning in SINGLE_VALUE and block.marker == "alone":
             j = next((k for k in range(i + 1, len(blocks)) if blocks[k].kind != "blank"), None)
             if j is not None and blocks[j].kind in VALUE_KINDS and lex.meaning(blocks[j].text) is None:
-                value = blocks[j].label if blocks[j].kind == "item" and blocks[j].label else blocks[j].text
+                value = blocks[j].written or blocks[j].text
                 if blocks[j].kind == "department":
                     value = blocks[j].text
                 out.append(replace(block, text=value))
