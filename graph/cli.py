@@ -153,6 +153,20 @@ def main() -> None:
     "--max-size", type=click.FloatRange(0, min_open=True), default=20.0, show_default=True, help="Largest input file, in MB."
 )
 @click.option("--no-validate", is_flag=True, help="Skip the SHACL check of the built graph.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Processes that read the documents (default: the cores available); the output is the same for any number.",
+)
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder of earlier readings, keyed by each file's bytes (default: ~/.cache/rolegraph/readings).",
+)
+@click.option("--no-cache", is_flag=True, help="Read every document afresh and keep no readings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def build(
     sources: tuple[Path, ...],
@@ -163,14 +177,19 @@ def build(
     threshold: float,
     max_size: float,
     no_validate: bool,
+    jobs: int | None,
+    cache_dir: Path | None,
+    no_cache: bool,
     quiet: bool,
 ) -> None:
     """Build the graph, page, overlaps table and report from SOURCES (default: the bundled corpus).
 
-    SOURCES are .txt/.md files (UTF-8, GB18030/GBK, Big5), .docx files or folders of them.
+    SOURCES are text (.txt, .md, .rst), Word (.docx), Excel (.xlsx), PDF and web pages (.html),
+    or folders of them.
     """
     from graph.pipeline import BuildOptions
     from graph.pipeline import build as run_build
+    from graph.read.documents import default_cache, default_jobs
 
     options = BuildOptions(
         sources=sources or (DEFAULT_CORPUS,),
@@ -180,6 +199,8 @@ def build(
         threshold=threshold,
         max_bytes=int(max_size * 1024 * 1024),
         validate=not no_validate,
+        jobs=jobs or default_jobs(),
+        cache=None if no_cache else (cache_dir or default_cache()),
     )
     progress = (lambda *_: None) if quiet else StageProgress(sys.stderr.isatty())
     _stop_on_sigterm()
@@ -196,6 +217,9 @@ def build(
         f"{counts['organizations']} organizations, {counts['posts']} posts, {counts['duties']} duties, "
         f"{counts['roles']} roles, {counts['overlaps']} overlaps, {counts['triples']} triples"
     )
+    unused = sum(1 for line in result.report["lines"] if line["kind"] == "unused")
+    if unused:
+        click.echo(f"note: {unused} lines were not read as part of a position; build-report.json says why", err=True)
     for warning in result.report["warnings"][:10]:
         click.echo(f"warning: {warning}", err=True)
     if len(result.report["warnings"]) > 10:

@@ -1,0 +1,101 @@
+"""Reading in several processes and from the cache gives the same graph, byte for byte."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from graph.outfolder import OUTPUT_FILES
+from graph.pipeline import BuildOptions, BuildResult, build
+
+STORE = "第一篇:{name}门店岗位职责\n出纳岗位职责\n1、登记现金日记账。\n2、保管{name}的印章。\n会计岗位职责\n1、审核凭证。\n2、编制报表。\n"
+ENGLISH = "## Receptionist\n\n### Responsibilities\n\n- Greet visitors at {name}.\n- Answer the phone.\n"
+
+
+def _corpus(folder: Path) -> Path:
+    # two files named alike in different folders, and documents of two languages
+    for name in ("north", "south", "east"):
+        (folder / name).mkdir(parents=True)
+        (folder / name / "岗位职责.txt").write_text(STORE.format(name=name), encoding="utf-8")
+        (folder / name / "front-desk.md").write_text(ENGLISH.format(name=name), encoding="utf-8")
+    return folder
+
+
+def _build(sources: Path, out: Path, **options: object) -> BuildResult:
+    return build(BuildOptions(sources=(sources,), out=out, validate=False, **options))  # type: ignore[arg-type]
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in OUTPUT_FILES}
+
+
+def _without_cache_entry(report: bytes) -> dict[str, object]:
+    data = json.loads(report)
+    data.pop("reading_cache")
+    return data
+
+
+def test_one_job_and_two_give_the_same_five_files(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path / "docs")
+    one = _build(corpus, tmp_path / "one", jobs=1)
+    two = _build(corpus, tmp_path / "two", jobs=2)
+    assert one.report["counts"]["posts"] == 9  # 3 stores x (出纳, 会计) + 3 receptionists
+    assert _files(one.out) == _files(two.out)
+
+
+def test_same_names_in_different_folders_are_two_documents(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path / "docs")
+    result = _build(corpus, tmp_path / "out")
+    slugs = sorted(s.slug for s in result.model.sources)
+    assert len(slugs) == 6 and len(set(slugs)) == 6
+    assert any(slug.startswith("north-") for slug in slugs)
+
+
+def test_a_rebuild_reads_from_the_cache_and_gives_the_same_graph(tmp_path: Path) -> None:
+    corpus, cache = _corpus(tmp_path / "docs"), tmp_path / "cache"
+    first = _build(corpus, tmp_path / "first", cache=cache)
+    assert first.report["reading_cache"] == {"documents": 6, "from_cache": 0}
+    again = _build(corpus, tmp_path / "again", cache=cache)
+    assert again.report["reading_cache"] == {"documents": 6, "from_cache": 6}
+    before, after = _files(first.out), _files(again.out)
+    assert {k: v for k, v in before.items() if k != "build-report.json"} == {
+        k: v for k, v in after.items() if k != "build-report.json"
+    }
+    assert _without_cache_entry(before["build-report.json"]) == _without_cache_entry(after["build-report.json"])
+
+
+def test_changing_one_file_rereads_that_file_only(tmp_path: Path) -> None:
+    corpus, cache = _corpus(tmp_path / "docs"), tmp_path / "cache"
+    _build(corpus, tmp_path / "first", cache=cache)
+    (corpus / "south" / "岗位职责.txt").write_text(STORE.format(name="south") + "3、盘点现金。\n", encoding="utf-8")
+    cached = _build(corpus, tmp_path / "cached", cache=cache)
+    assert cached.report["reading_cache"] == {"documents": 6, "from_cache": 5}
+    clean = _build(corpus, tmp_path / "clean")
+    assert clean.report["counts"]["duties"] == 6 * 2 + 1 + 3 * 2  # the new 盘点 duty is read
+    files, fresh = _files(cached.out), _files(clean.out)
+    assert {k: v for k, v in files.items() if k != "build-report.json"} == {
+        k: v for k, v in fresh.items() if k != "build-report.json"
+    }
+
+
+def test_a_cached_reading_of_moved_bytes_points_to_the_new_path(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "store.txt").write_text(STORE.format(name="x"), encoding="utf-8")
+    _build(tmp_path / "a", tmp_path / "out-a", cache=cache)
+    (tmp_path / "b" / "moved.txt").write_text(STORE.format(name="x"), encoding="utf-8")
+    moved = _build(tmp_path / "b", tmp_path / "out-b", cache=cache)
+    assert moved.report["reading_cache"]["from_cache"] == 1
+    assert [s.path.name for s in moved.model.sources] == ["moved.txt"]
+    assert moved.report["sources"][0]["file"] == "moved.txt"
+
+
+def test_a_damaged_cache_entry_is_read_afresh(tmp_path: Path) -> None:
+    corpus, cache = _corpus(tmp_path / "docs"), tmp_path / "cache"
+    _build(corpus, tmp_path / "first", cache=cache)
+    for entry in cache.rglob("*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    again = _build(corpus, tmp_path / "again", cache=cache)
+    assert again.report["reading_cache"]["from_cache"] == 0
+    assert again.report["counts"]["posts"] == 9
