@@ -8,7 +8,10 @@ from pathlib import Path
 from graph.outfolder import OUTPUT_FILES
 from graph.pipeline import BuildOptions, BuildResult, build
 
-STORE = "第一篇:{name}门店岗位职责\n出纳岗位职责\n1、登记现金日记账。\n2、保管{name}的印章。\n会计岗位职责\n1、审核凭证。\n2、编制报表。\n"
+STORE = (
+    "第一篇:{name}门店岗位职责\n出纳岗位职责\n1、登记现金日记账。\n2、保管{name}的印章。\n"
+    "会计岗位职责\n1、审核凭证。\n2、编制报表。\n"
+)
 ENGLISH = "## Receptionist\n\n### Responsibilities\n\n- Greet visitors at {name}.\n- Answer the phone.\n"
 
 
