@@ -42,6 +42,11 @@ FIELD = re.compile(
     r"(?P<open2>\*\*)?[:：](?P=open2)?\s*(?:\*\*)?\s*(?P<value>.*)$"
 )
 BOLD = re.compile(r"^\*\*(?P<inner>[^*]+?)\*\*(?P<rest>.*)$")
+# A line longer than this is read in pieces cut at clause ends (a hard cut where a piece has none),
+# so that reading time stays proportional to its length.
+LONG_LINE = 10_000
+PIECE = 2_000
+CLAUSE_END = re.compile(r"(?<=[。；;!！?？])|(?<=\.)\s")
 SINGLE_VALUE = frozenset({"name", "department", "superior", "subordinates", "summary", "other"})
 VALUE_KINDS = frozenset({"paragraph", "item", "department"})
 MAX_LABEL_JOIN = 4
@@ -67,7 +72,11 @@ def text_blocks(clean: CleanText, *, lex: Lexicon | None = None) -> list[Block]:
             blocks.extend(taken)
             i += len({b.line for b in taken})
             continue
-        blocks.extend(line_blocks(line, lex))
+        if len(line.text) > LONG_LINE:
+            for piece in long_line_pieces(line.text):
+                blocks.extend(line_blocks(replace(line, text=piece, raw=piece), lex))
+        else:
+            blocks.extend(line_blocks(line, lex))
         i += 1
     return _with_values(_mark_list_heads(_contents_lists(blocks)), lex)
 
@@ -93,6 +102,24 @@ def line_blocks(line: CleanLine, lex: Lexicon) -> list[Block]:
             return [Block("noise", number, text, label="link list", depth=depth)]
         return [_item(number, inner, depth, bullet.group("marker"), "")]
     return [replace(b, depth=depth) if b.kind in {"item", "paragraph"} else b for b in genre_blocks(number, text, lex)]
+
+
+def long_line_pieces(text: str) -> list[str]:
+    """A very long line in pieces of at most ``PIECE`` characters, cut after a clause where it can be."""
+    pieces: list[str] = []
+    start = 0
+    while start < len(text):
+        end = min(start + PIECE, len(text))
+        if end < len(text):
+            cut = None
+            for match in CLAUSE_END.finditer(text, start + PIECE // 4, end):
+                cut = match.end()
+            end = cut or end
+        piece = text[start:end].strip()
+        if piece:
+            pieces.append(piece)
+        start = end
+    return pieces
 
 
 def genre_blocks(number: int, text: str, lex: Lexicon) -> list[Block]:
