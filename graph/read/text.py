@@ -8,14 +8,15 @@ marked; an unmarked line says what it is by its own text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
+from functools import cache
 
 from graph.model import CleanLine, CleanText, Mark
 from graph.read.blocks import Block
 from graph.read.numbering import CJK, CN_NUMERALS, leading_number, number_of
 from graph.read.profile import Lexicon, fold, lexicon
-from graph.script import to_simplified
+from graph.script import to_simplified, to_traditional
 
 PUNCT = ",，。;；:：!！?？"
 ORG_HEADING = re.compile(rf"^第([{CN_NUMERALS}\d]+)[篇章部分]+\s*[:：、.]?\s*(?P<title>.*)$")
@@ -479,16 +480,11 @@ def _indent(raw: str) -> int:
 
 def _widen(word: str) -> str:
     """A Simplified word as a pattern that matches its Traditional forms too (职责 → [職职][責责])."""
-    from graph.script import _s2t
-
     parts = []
     for char in word:
-        forms = {char, str(_s2t().convert(char))}
+        forms = {char, to_traditional(char)}
         parts.append(f"[{''.join(sorted(forms))}]" if len(forms) > 1 else re.escape(char))
     return "".join(parts)
-
-
-_CACHE: dict[str, re.Pattern[str] | tuple[re.Pattern[str], ...] | frozenset[str]] = {}
 
 
 def _suffix_pattern(lex: Lexicon) -> str:
@@ -496,72 +492,48 @@ def _suffix_pattern(lex: Lexicon) -> str:
     return "(?:" + "|".join(_widen(s) for s in suffixes) + ")" if suffixes else "(?!)"
 
 
+@cache
 def _position_patterns(lex: Lexicon) -> tuple[re.Pattern[str], ...]:
-    if "position" not in _CACHE:
-        suffix = _suffix_pattern(lex)
-        _CACHE["position"] = (
-            re.compile(
-                rf"^(?:[{CN_NUMERALS}]+[、.．]|\d{{1,2}}[、.．])?\s*(?P<name>[^{PUNCT}]{{0,24}}?)\s*"
-                rf"(?P<suffix>{suffix})(?P<pos>\d*)\s*(?P<rest>.*)$"
-            ),
-        )
-    return _CACHE["position"]  # type: ignore[return-value]
+    suffix = _suffix_pattern(lex)
+    return (
+        re.compile(
+            rf"^(?:[{CN_NUMERALS}]+[、.．]|\d{{1,2}}[、.．])?\s*(?P<name>[^{PUNCT}]{{0,24}}?)\s*"
+            rf"(?P<suffix>{suffix})(?P<pos>\d*)\s*(?P<rest>.*)$"
+        ),
+    )
 
 
+@cache
 def _trailing_patterns(lex: Lexicon) -> tuple[re.Pattern[str], ...]:
-    if "trailing" not in _CACHE:
-        suffix = _suffix_pattern(lex)
-        _CACHE["trailing"] = (re.compile(rf"^(?P<pre>.*[.。;；!！])\s*(?P<heading>[^{PUNCT}.、\s]{{1,16}}{suffix}[:：]?)$"),)
-    return _CACHE["trailing"]  # type: ignore[return-value]
+    suffix = _suffix_pattern(lex)
+    return (re.compile(rf"^(?P<pre>.*[.。;；!！])\s*(?P<heading>[^{PUNCT}.、\s]{{1,16}}{suffix}[:：]?)$"),)
 
 
+def _chinese(words: object) -> list[str]:
+    return [w for w in words if re.search(f"[{CJK}]", w)]  # type: ignore[attr-defined]
+
+
+@cache
 def _inline_section_pattern(lex: Lexicon) -> re.Pattern[str]:
-    if "inline" not in _CACHE:
-        names = sorted(
-            {
-                label
-                for p in lex.profiles
-                for label, meaning in p.labels.items()
-                if meaning == "duties" and re.search(CJK and f"[{CJK}]", label)
-            }
-            | {name for p in lex.profiles for name in p.not_duties if re.search(f"[{CJK}]", name)},
-            key=len,
-            reverse=True,
-        )
-        alternation = "|".join(_widen(n) for n in names)
-        _CACHE["inline"] = re.compile(
-            rf"(?:[{CN_NUMERALS}]{{1,3}}、|[(（][{CN_NUMERALS}]{{1,3}}[)）])(?P<name>{alternation})(?=\d|[{CN_NUMERALS}]{{1,3}}、|[(（]|$)"
-        )
-    return _CACHE["inline"]  # type: ignore[return-value]
+    duties = [label for p in lex.profiles for label, meaning in p.labels.items() if meaning == "duties"]
+    others = [name for p in lex.profiles for name in p.not_duties]
+    names = sorted(set(_chinese(duties)) | set(_chinese(others)), key=len, reverse=True)
+    alternation = "|".join(_widen(n) for n in names)
+    numeral = rf"(?:[{CN_NUMERALS}]{{1,3}}、|[(（][{CN_NUMERALS}]{{1,3}}[)）])"
+    return re.compile(rf"{numeral}(?P<name>{alternation})(?=\d|[{CN_NUMERALS}]{{1,3}}、|[(（]|$)")
 
 
+@cache
 def _embedded_pattern(lex: Lexicon) -> re.Pattern[str]:
-    if "embedded" not in _CACHE:
-        labels = sorted(
-            {
-                label
-                for p in lex.profiles
-                for label, meaning in p.labels.items()
-                if meaning == "other" and re.search(f"[{CJK}]", label)
-            },
-            key=len,
-            reverse=True,
-        )
-        alternation = "|".join(_widen(label) for label in labels) or "(?!)"
-        _CACHE["embedded"] = re.compile(rf"\s(?:{alternation})\s*[:：]")
-    return _CACHE["embedded"]  # type: ignore[return-value]
+    labels = sorted(
+        set(_chinese(label for p in lex.profiles for label, meaning in p.labels.items() if meaning == "other")),
+        key=len,
+        reverse=True,
+    )
+    alternation = "|".join(_widen(label) for label in labels) or "(?!)"
+    return re.compile(rf"\s(?:{alternation})\s*[:：]")
 
 
+@cache
 def _subheadings(lex: Lexicon) -> frozenset[str]:
-    if "sub" not in _CACHE:
-        _CACHE["sub"] = frozenset(n for p in lex.profiles for n in p.subheading_names)
-    return _CACHE["sub"]  # type: ignore[return-value]
-
-
-def iter_text(blocks: Sequence[Block]) -> Iterator[str]:
-    """The texts of blocks, for messages and tests."""
-    for block in blocks:
-        yield f"{block.kind}:{block.text}"
-
-
-__all__ = ["text_blocks", "line_blocks", "genre_blocks", "position_heading", "fold"]
+    return frozenset(n for p in lex.profiles for n in p.subheading_names)
