@@ -419,6 +419,27 @@ def test_a_department_merged_down_beside_two_positions_is_read_in_each(tmp_path:
     assert [(t, m.label) for t, m in zip(found.lines, found.marks, strict=True)] == expected
 
 
+def test_xls_97_2003_workbook_is_read_like_xlsx(tmp_path: Path) -> None:
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("岗位")
+    for r, values in enumerate([["岗位名称", "直接上级", "岗位职责"], ["出纳", "财务经理", "1、办理现金收付\n2、登记日记账"]]):
+        for c, value in enumerate(values):
+            sheet.write(r, c, value)
+    buf = io.BytesIO()
+    book.save(buf)
+    found = read(tmp_path, "岗位.xls", buf.getvalue())
+    assert found.encoding == "xls"
+    assert rows(found) == [
+        ("出纳", "field", 0, "", "岗位名称", "sheet 岗位, row 2, column A"),
+        ("财务经理", "field", 0, "", "直接上级", "sheet 岗位, row 2, column B"),
+        ("", "field", 0, "", "岗位职责", "sheet 岗位, row 2, column C"),
+        ("1、办理现金收付", "", 0, "", "", "sheet 岗位, row 2, column C"),
+        ("2、登记日记账", "", 0, "", "", "sheet 岗位, row 2, column C"),
+    ]
+
+
 # --- .pdf -----------------------------------------------------------------------------------
 
 
@@ -562,6 +583,19 @@ def test_html_table_of_contents_of_in_page_links_is_left_out(tmp_path: Path) -> 
     found = read(tmp_path, "roles.html", page.encode())
     assert dict(found.dropped) == {"table of contents": 3}
     assert found.lines == ("Porter", "Sort the post", "Carry parcels")
+
+
+def test_html_site_chrome_by_class_and_an_articles_own_header(tmp_path: Path) -> None:
+    page = (
+        '<body><div class="nav"><a href="/">首页</a> &gt; <a href="/hr">人力资源</a></div>'
+        '<div id="sidebar"><p>热门:保安队长岗位职责</p></div>'
+        '<div class="article-header"><p>发布时间:2024-05-01</p></div>'
+        "<article><header><h1>前台接待岗位职责</h1></header><p>1、接听来电。</p><footer>责任编辑:小王</footer></article>"
+        '<div class="footer">版权所有</div></body>'
+    )
+    found = read(tmp_path, "前台.html", page.encode())
+    assert dict(found.dropped) == {"aside": 1, "header/footer": 1, "navigation": 1}
+    assert found.lines == ("发布时间:2024-05-01", "前台接待岗位职责", "1、接听来电。", "责任编辑:小王")
 
 
 def test_html_charset_from_the_meta_tag(tmp_path: Path) -> None:

@@ -111,6 +111,17 @@ def test_pdf_that_is_a_renamed_text_file(tmp_path: Path) -> None:
     assert "is not a PDF: it holds plain text" in refused(tmp_path, "出纳.pdf", b"Job title: Receptionist\n")
 
 
+def test_macro_enabled_word_file_says_to_save_it_as_docx(tmp_path: Path) -> None:
+    data = small_docx()
+    types = zipfile.ZipFile(io.BytesIO(data)).read("[Content_Types].xml")
+    macro = types.replace(
+        b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        b"application/vnd.ms-word.document.macroEnabled.main+xml",
+    )
+    message = refused(tmp_path, "出纳.docm", rebuilt(data, {"[Content_Types].xml": macro}))
+    assert "not a readable Word file" in message and "save it again as .docx" in message
+
+
 def test_password_protected_office_file(tmp_path: Path) -> None:
     # An encrypted .docx is an OLE2 compound file holding an EncryptedPackage stream.
     data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 512

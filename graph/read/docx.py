@@ -5,7 +5,7 @@ List Bullet/Number [N] and any paragraph with ``w:numPr`` → item at its level,
 rendered by ``graph.read.wordnum``); a paragraph that opens with bold ``Label:`` is a field. Tables
 are read by ``graph.read.grid`` (header-row tables one record per row, others as field forms),
 merged cells once, nested tables after the row that holds them. Headers and footers are not read;
-they are counted in ``dropped``.
+they are counted in ``dropped``, and so are text boxes and a table of contents.
 """
 
 from __future__ import annotations
@@ -80,9 +80,19 @@ def read_docx(path: Path, data: bytes) -> tuple[list[tuple[str, Mark]], tuple[tu
             reader.lines.extend(paragraph_lines(reader, element, where=f"paragraph {reader.paragraphs}"))
         else:
             reader.lines.extend(table_lines(reader, element))
+    reader.dropped["text box"] = text_boxes(doc.element.body)
     lines, contents = drop_contents_lists(reader.lines)
     reader.dropped["table of contents"] = reader.dropped.get("table of contents", 0) + contents
     return lines, tuple(sorted(reader.dropped.items())) + header_footer_count(doc)
+
+
+def text_boxes(body: etree._Element) -> int:
+    """Text boxes that hold text (not read: they float outside the reading order)."""
+    return sum(
+        1
+        for box in body.iter(f"{W}txbxContent")
+        if "".join(box.itertext()).strip() and not any(etree.QName(a).localname == "Fallback" for a in box.iterancestors())
+    )
 
 
 def drop_contents_lists(lines: list[tuple[str, Mark]]) -> tuple[list[tuple[str, Mark]], int]:

@@ -16,7 +16,7 @@ from graph.errors import SourceError
 from graph.model import Mark
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".rst", ".text", ""})
-WORD_SUFFIXES = frozenset({".docx", ".docm"})
+WORD_SUFFIXES = frozenset({".docx"})
 EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls"})
 PDF_SUFFIXES = frozenset({".pdf"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})

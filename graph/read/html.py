@@ -39,6 +39,13 @@ LEFT_OUT = {
     "select": "form",
 }
 LEFT_OUT_ROLES = {"navigation": "navigation", "banner": "header/footer", "contentinfo": "header/footer", "search": "form"}
+# A class or id that names a part of the site around the document (whole names only: "header",
+# not "article-header").
+CHROME_NAMES = {
+    **dict.fromkeys("nav navbar navigation menu topnav breadcrumb breadcrumbs crumbs".split(), "navigation"),
+    **dict.fromkeys("header footer topbar banner copyright".split(), "header/footer"),
+    **dict.fromkeys("sidebar aside related recommend hot comments comment share ads advert advertisement".split(), "aside"),
+}
 BLOCKS = frozenset(
     "p div section article main body blockquote pre address center figure figcaption hr fieldset details summary "
     "caption dl html".split()
@@ -113,15 +120,33 @@ def tag_of(element: etree._Element) -> str:
 
 
 def left_out(walker: Walker, element: etree._Element) -> bool:
-    """Count and skip what is not the document (scripts, navigation, hidden parts)."""
-    tag = tag_of(element)
-    what = LEFT_OUT.get(tag) or LEFT_OUT_ROLES.get((element.get("role") or "").lower())
-    if what is None and (element.get("hidden") is not None or element.get("aria-hidden") == "true"):
-        what = "hidden"
+    """Count and skip what is not the document (scripts, navigation, hidden parts, site chrome)."""
+    what = left_out_as(element)
     if what is None:
         return False
     walker.dropped[what] = walker.dropped.get(what, 0) + 1
     return True
+
+
+def left_out_as(element: etree._Element) -> str | None:
+    """Under which name an element is left out, or None to read it.
+
+    ``header`` and ``footer`` inside an ``article``, ``main`` or ``section`` are that part's own
+    title and notes, and are read; a ``div`` whose class or id names site chrome (``nav``,
+    ``sidebar``, ``breadcrumb`` …) is left out unless it holds the page's ``h1``.
+    """
+    tag = tag_of(element)
+    what = LEFT_OUT.get(tag) or LEFT_OUT_ROLES.get((element.get("role") or "").lower())
+    if tag in ("header", "footer") and any(tag_of(a) in ("article", "main", "section") for a in element.iterancestors()):
+        return None
+    if what is None and (element.get("hidden") is not None or element.get("aria-hidden") == "true"):
+        what = "hidden"
+    if what is None and tag in ("div", "ul", "section", "span", "p", "table"):
+        names = set((element.get("class") or "").lower().split()) | {(element.get("id") or "").lower()}
+        what = next((CHROME_NAMES[n] for n in names if n in CHROME_NAMES), None)
+        if what is not None and element.find(".//h1") is not None:
+            what = None
+    return what
 
 
 def walk(walker: Walker, element: etree._Element, *, bold: bool = False) -> None:
