@@ -3,13 +3,15 @@
 Output goes through pyoxigraph's serializers, in the order the emitter made the triples,
 which depends on the input alone: the same input gives the same bytes. Oxigraph writes
 language tags in lower case (BCP 47 tags are case-insensitive); the contract spells them
-zh-Hans and zh-Hant, so that case is restored on the way out.
+zh-Hans and zh-Hant, so that case is restored on the way out, on tags alone (the bytes of a
+literal are never touched, even where its text reads "@zh-hant").
 """
 
 from __future__ import annotations
 
 import io
 import itertools
+import re
 import shutil
 import subprocess
 from collections.abc import Iterable
@@ -26,44 +28,76 @@ from graph.errors import RolegraphError
 FORMATS = {"turtle": ox.RdfFormat.TURTLE, "json-ld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES}
 _TAGS = {b"zh-hans": b"zh-Hans", b"zh-hant": b"zh-Hant"}
 # what comes before a tag: Turtle's "…"@tag, JSON-LD's "@language":"tag" (with or without a space)
-_TAG_OPENERS = (b'"@', b'"@language":"', b'"@language": "')
+_TURTLE_OPENER = b'"@zh-han'
+_JSON_OPENERS = (b'"@language":"', b'"@language": "')
+# where '"@zh-han' may be text, not a tag: after the opening quote of a literal (Oxigraph writes a
+# space or a tab before it), or after a backslash (a quote escaped inside a literal); and a
+# literal's text may end in a space or a backslash before its closing quote too
+_AMBIGUOUS = tuple(before + _TURTLE_OPENER for before in (b" ", b"\t", b"\\"))
+# a whole Turtle literal, from a line's start (Oxigraph escapes every newline in a literal)
+_LITERAL = re.compile(rb'"(?:[^"\\\n]|\\.)*"(@zh-han[st])?')
 
 
 class _TagCase(io.RawIOBase):
-    """A binary file wrapper that writes zh-Hans/zh-Hant where Oxigraph wrote zh-hans/zh-hant,
-    holding back the last bytes of each write so that a tag cut between two writes is seen whole."""
+    """A binary file wrapper that writes zh-Hans/zh-Hant where Oxigraph wrote zh-hans/zh-hant
+    as the tag of a literal, and never inside one: a literal's bytes stay as they were written.
+
+    JSON-LD: a tag follows '"@language":"', which cannot lie inside a string (a quote there is
+    written \\"); the last KEEP bytes of each write wait for the next one, so that a tag cut
+    between two writes is seen whole. Turtle and N-Triples: whole lines are passed on (a newline
+    is never inside a literal there); in the rare lines where '"@zh-han' may be text, the
+    literals are read one by one and only their tags change."""
 
     KEEP = 32
 
-    def __init__(self, target: BinaryIO) -> None:
-        self.target, self.tail = target, b""
+    def __init__(self, target: BinaryIO, fmt: str = "turtle") -> None:
+        self.target, self.tail, self.json = target, b"", fmt == "json-ld"
 
     def writable(self) -> bool:
         return True
 
     def write(self, data: bytes) -> int:  # type: ignore[override]
-        # replacements keep the length, and a tag that may go on in the next write starts in
-        # the last KEEP bytes, which wait for it
-        buffer = _fix(self.tail + bytes(data))
-        cut = max(0, len(buffer) - self.KEEP)
+        buffer = self.tail + bytes(data)
+        if self.json:
+            buffer = _fix_json(buffer)  # replacements keep the length
+            cut = max(0, len(buffer) - self.KEEP)
+        else:
+            cut = buffer.rfind(b"\n") + 1
+            buffer = _fix_turtle(buffer[:cut]) + buffer[cut:]
         self.target.write(buffer[:cut])
         self.tail = buffer[cut:]
         return len(data)
 
     def close(self) -> None:
         if not self.closed:
-            self.target.write(_fix(self.tail))
+            self.target.write(_fix_json(self.tail) if self.json else _fix_turtle(self.tail))
             self.tail = b""
         super().close()
 
 
-def _fix(data: bytes) -> bytes:
+def _fix_json(data: bytes) -> bytes:
     # plain replacements, not a regular expression: they run over every byte of the output
     # (hundreds of MB at a thousand stores), and bytes.replace is two orders of magnitude faster
     for lower, cased in _TAGS.items():
-        for before in _TAG_OPENERS:
+        for before in _JSON_OPENERS:
             data = data.replace(before + lower, before + cased)
     return data
+
+
+def _fix_turtle(lines: bytes) -> bytes:
+    """Whole lines of Turtle or N-Triples with their zh-hans/zh-hant tags in the contract's case."""
+    if _TURTLE_OPENER not in lines:
+        return lines
+    if any(ambiguous in lines for ambiguous in _AMBIGUOUS):
+        return _LITERAL.sub(_recase_tag, lines)  # the slow way, for text that holds '"@zh-han'
+    for lower, cased in _TAGS.items():  # every '"@zh-han' ends a literal: it is a tag
+        lines = lines.replace(b'"@' + lower, b'"@' + cased)
+    return lines
+
+
+def _recase_tag(literal: re.Match[bytes]) -> bytes:
+    whole, tag = literal.group(0), literal.group(1)
+    return whole if tag is None else whole[: -len(tag)] + b"@" + _TAGS[tag[1:]]
 
 
 class _Tee(io.RawIOBase):
@@ -89,7 +123,7 @@ def write_graph(
     # microsecond a triple, seconds at a thousand stores
     tally = itertools.count()
     counted = map(itemgetter(0), zip(triples, tally, strict=False))  # triples first: tally stops with them
-    with path.open("wb") as raw, _TagCase(raw) as out:
+    with path.open("wb") as raw, _TagCase(raw, fmt) as out:
         target = cast(BinaryIO, out if also is None else _Tee(cast(BinaryIO, out), also))
         ox.serialize(counted, target, format=FORMATS[fmt], prefixes=prefixes if fmt == "turtle" else None)
         target.write(b"\n")
@@ -135,7 +169,7 @@ class JsonLdConversion:
             self._close()
             raise RolegraphError(f"{self.turtle}: JSON-LD conversion failed: {error.strip()}")
         self._close()
-        with self.raw.open("rb") as source, self.target.open("wb") as raw, _TagCase(raw) as out:
+        with self.raw.open("rb") as source, self.target.open("wb") as raw, _TagCase(raw, "json-ld") as out:
             shutil.copyfileobj(source, out, 1 << 20)
             out.write(b"\n")
         self.raw.unlink()

@@ -185,15 +185,20 @@ def test_language_tags_keep_the_contracts_case_across_write_boundaries() -> None
 
     from graph.serialize import _TagCase
 
-    data = b'{"@language":"zh-hans","@value":"x"} "a"@zh-hant . "zh-hans"@en .\n' * 3
-    expected = data.replace(b'"zh-hans","@value"', b'"zh-Hans","@value"').replace(b"@zh-hant", b"@zh-Hant")
-    for step in (1, 3, 7, 50, len(data)):
-        raw = io.BytesIO()
-        writer = _TagCase(raw)
-        for i in range(0, len(data), step):
-            writer.write(data[i : i + step])
-        writer.close()
-        assert raw.getvalue() == expected, step
+    turtle = b'<urn:a> <urn:b> "a"@zh-hant , "zh-hans"@en , "\\"@zh-hans"@zh-hans .\n' * 3
+    json_ld = b'[{"@language":"zh-hans","@value":"x"},{"@language": "zh-hant","@value":"\\"@zh-hans"}]' * 3
+    cases = {
+        "turtle": (turtle, turtle.replace(b'a"@zh-hant', b'a"@zh-Hant').replace(b'hans"@zh-hans', b'hans"@zh-Hans')),
+        "json-ld": (json_ld, json_ld.replace(b'"zh-hans","@value"', b'"zh-Hans","@value"').replace(b' "zh-hant"', b' "zh-Hant"')),
+    }
+    for fmt, (data, expected) in cases.items():
+        for step in (1, 3, 7, 50, len(data)):
+            raw = io.BytesIO()
+            writer = _TagCase(raw, fmt)
+            for i in range(0, len(data), step):
+                writer.write(data[i : i + step])
+            writer.close()
+            assert raw.getvalue() == expected, (fmt, step)
 
 
 def test_the_page_draws_every_pair_of_roles_that_share_a_duty(built: BuildResult, monkeypatch: pytest.MonkeyPatch) -> None:
