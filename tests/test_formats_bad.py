@@ -203,3 +203,34 @@ def test_file_that_cannot_be_read(tmp_path: Path) -> None:
             read_source(path)
     finally:
         path.chmod(0o644)
+
+
+def test_damaged_copies_of_good_files_give_source_errors_only(tmp_path: Path) -> None:
+    """Truncated, overwritten and cut copies of a good file of each format: a SourceError or lines, never a traceback."""
+    import random
+
+    from openpyxl import Workbook
+
+    from tests.test_formats import PAGE
+
+    book = Workbook()
+    book.active.append(["岗位名称", "岗位职责"])
+    book.active.append(["出纳", "1、办理现金收付"])
+    samples = {"a.docx": small_docx(), "a.xlsx": xlsx_bytes(book), "a.pdf": pdf_bytes([["出纳岗位职责", "1、办理现金收付"]])}
+    samples["a.html"] = PAGE.encode()
+    rng = random.Random(12)
+    for name, data in samples.items():
+        for trial in range(40):
+            damaged = bytearray(data)
+            if trial % 3 == 0:
+                damaged = damaged[: rng.randrange(1, len(damaged))]
+            elif trial % 3 == 1:
+                for _ in range(rng.randint(1, 20)):
+                    damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+            else:
+                start = rng.randrange(len(damaged))
+                del damaged[start : start + rng.randint(1, 200)]
+            try:
+                read_formatted(tmp_path / name, bytes(damaged))
+            except SourceError as e:
+                assert str(e).startswith(str(tmp_path / name))

@@ -28,7 +28,7 @@ def open_zip(path: Path, data: bytes, *, what: str) -> zipfile.ZipFile:
     """The zip inside ``data``, after checking its directory; ``what`` names the format ("Word file")."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError) as e:
+    except (zipfile.BadZipFile, NotImplementedError, OSError, ValueError) as e:
         raise SourceError(
             f"{path}: a corrupt or truncated {what} (its zip cannot be opened: {e}); open it and save it again"
         ) from None
@@ -62,7 +62,7 @@ def read_member(path: Path, archive: zipfile.ZipFile, name: str, *, what: str) -
         return archive.read(name)
     except KeyError:
         raise SourceError(f"{path}: the {what} has no part {name}; open it and save it again") from None
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as e:
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError, ValueError) as e:
         raise SourceError(f"{path}: a corrupt or truncated {what} (part {name}: {e}); open it and save it again") from None
 
 

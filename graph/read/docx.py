@@ -27,6 +27,7 @@ from graph.read.archive import check_xml_members, open_zip
 from graph.read.wordnum import Counters, W, read_definitions
 
 WHAT = "Word file"
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError)
 _HEADING = re.compile(r"^(?:heading|标题|標題)\s*([1-9])$", re.IGNORECASE)
 _LIST_STYLE = re.compile(r"^list (?:bullet|number|continue)(?: ([2-9]))?$", re.IGNORECASE)
 _RUNS = etree.XPath(
@@ -69,7 +70,7 @@ def read_docx(path: Path, data: bytes) -> tuple[list[tuple[str, Mark]], tuple[tu
     check_xml_members(path, archive, what=WHAT)
     try:
         doc = open_document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, OSError) as e:
+    except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError, *ZIP_ERRORS) as e:
         raise SourceError(f"{path}: not a readable Word file ({e}); open it in Word and save it again as .docx") from None
     styles = read_styles(doc.styles.element)
     numbering = _numbering_element(doc)

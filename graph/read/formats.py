@@ -150,7 +150,7 @@ def zip_kind(data: bytes) -> str:
 
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, NotImplementedError, OSError, ValueError):
         return "zip"  # corrupt: the format reader says so
     if "[Content_Types].xml" in names:
         if "word/document.xml" in names or any(n.startswith("word/") for n in names):

@@ -10,7 +10,11 @@ a list number) is joined to its rest. A PDF without a text layer (a scan) is ref
 from __future__ import annotations
 
 import io
+import logging
 import re
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,17 +54,33 @@ def read_pdf(path: Path, data: bytes) -> tuple[list[tuple[str, Mark]], tuple[tup
 def page_texts(path: Path, data: bytes) -> list[list[str]]:
     """Each page's non-blank lines, as pypdf extracts them."""
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
+    with _quiet_pypdf():
+        try:
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted and not _opens_without_password(reader):
+                raise SourceError(f"{path}: a password-protected PDF; save a copy without the password and try again")
+            return [[line.strip() for line in (page.extract_text() or "").splitlines() if line.strip()] for page in reader.pages]
+        except SourceError:
+            raise
+        except Exception as e:  # pypdf raises many kinds (PdfReadError, NotImplementedError, KeyError …) for damage
+            raise SourceError(
+                f"{path}: a damaged PDF ({type(e).__name__}: {e}); open it and save or print it to PDF again"
+            ) from None
+
+
+@contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """pypdf logs every repair it makes to a damaged file; the build report is the place for that."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted and not _opens_without_password(reader):
-            raise SourceError(f"{path}: a password-protected PDF; save a copy without the password and try again")
-        return [[line.strip() for line in (page.extract_text() or "").splitlines() if line.strip()] for page in reader.pages]
-    except SourceError:
-        raise
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as e:
-        raise SourceError(f"{path}: a damaged PDF ({type(e).__name__}: {e}); open it and save or print it to PDF again") from None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
 
 
 def _opens_without_password(reader: object) -> bool:
