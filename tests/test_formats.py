@@ -631,6 +631,22 @@ def test_a_word_file_with_an_old_name_is_read_for_what_it_is(tmp_path: Path) -> 
     assert found.marks == (Mark(kind="heading", level=1, where="paragraph 1"),)
 
 
+def test_a_web_page_saved_as_doc_and_an_xls_named_xlsx_are_read_for_what_they_are(tmp_path: Path) -> None:
+    import xlwt
+
+    found = read(tmp_path, "出纳.doc", "<html><body><h1>出纳岗位职责</h1><p>1、办理现金收付</p></body></html>".encode())
+    assert found.encoding == "html (utf-8)" and found.lines == ("出纳岗位职责", "1、办理现金收付")
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("S")
+    for c, (label, value) in enumerate([("岗位名称", "出纳"), ("岗位职责", "办理现金收付")]):
+        sheet.write(0, c, label)
+        sheet.write(1, c, value)
+    buf = io.BytesIO()
+    book.save(buf)
+    found = read(tmp_path, "岗位.xlsx", buf.getvalue())
+    assert found.encoding == "xls" and found.lines == ("出纳", "办理现金收付")
+
+
 # --- the packaged real documents ------------------------------------------------------------
 
 

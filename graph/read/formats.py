@@ -36,9 +36,17 @@ REFUSED = {
     ".pptx": ("a PowerPoint presentation", "pdf"),
     ".ppt": ("a PowerPoint presentation", "pdf"),
 }
+# What the bytes are, for files refused by their content whatever their name.
+CONTENT_NAMES = {
+    "ole2": ("an old binary Office document (Word 97-2003 .doc or .wps)", "docx"),
+    "rtf": ("a Rich Text document (RTF)", "docx"),
+    "odf": ("an OpenDocument file", "docx"),
+    "pages": ("an Apple Pages document", "docx"),
+    "pptx": ("a PowerPoint presentation", "pdf"),
+}
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-KIND_NAMES = {"docx": "Word file", "xlsx": "Excel workbook", "pdf": "PDF", "html": "web page"}
+KIND_NAMES = {"docx": "a Word file", "xlsx": "an Excel workbook", "pdf": "a PDF", "html": "a web page"}
 
 
 @dataclass(frozen=True)
@@ -63,13 +71,17 @@ def read_formatted(path: Path, data: bytes) -> Formatted | None:
     content = sniff(data)
     if content in READABLE:
         return read_kind(path, data, content)
-    if content == "ole2" or content in ("rtf", "odf", "pages", "pptx") or suffix in REFUSED:
-        refuse(path, suffix, content, data)
+    if content == "html":  # a saved web page, also one named .doc or .xls as old exports do
+        return read_kind(path, data, "html")
+    if content == "ole2":
+        refuse_ole2(path, suffix, data)
         return read_kind(path, data, "xls")
+    if content in ("rtf", "odf", "pages", "pptx") or suffix in REFUSED:
+        refuse(path, suffix, content)
     if suffix not in SUPPORTED_SUFFIXES:
         return None  # not a format of ours: the text reader reads it, or refuses binary data
     wanted = suffix_kind(suffix)
-    if content == "html" or (wanted == "html" and content == "text" and _MARKUP.search(data[:8192])):
+    if wanted == "html" and content == "text" and _MARKUP.search(data[:8192]):
         return read_kind(path, data, "html")
     raise SourceError(mismatch(path, wanted, content))
 
@@ -166,37 +178,30 @@ def zip_kind(data: bytes) -> str:
     return "zip-other"
 
 
-def refuse(path: Path, suffix: str, content: str, data: bytes) -> None:
-    """Raise the error that names a format rolegraph does not read and how to convert it."""
-    if content == "ole2" and "EncryptedPackage".encode("utf-16-le") in data:
+def refuse_ole2(path: Path, suffix: str, data: bytes) -> None:
+    """An OLE2 compound file: a password-protected Office file, an .xls (read by xlrd), or refused."""
+    if "EncryptedPackage".encode("utf-16-le") in data:
         raise SourceError(
             f"{path}: a password-protected Office file; rolegraph cannot open it. Open it, remove the password "
             "(File > Info > Protect Document > Encrypt with Password, empty) and save it again"
         )
-    if content == "ole2" and suffix == ".xls":
-        return  # read by xlrd (graph.read.xlsx)
-    what, to = REFUSED.get(suffix, ("", "docx"))
-    if not what:
-        what = {
-            "ole2": "an old binary Office document (Word 97-2003 .doc, .wps or .xls)",
-            "rtf": "a Rich Text document (RTF)",
-            "odf": "an OpenDocument file",
-            "pages": "an Apple Pages document",
-            "pptx": "a PowerPoint presentation",
-        }.get(content, f"a {suffix} file")
-    raise SourceError(
-        f"{path}: {what}, which rolegraph does not read; convert it first: {CONVERT.format(to=to).replace('FILE', str(path))}"
-    )
+    if suffix not in EXCEL_SUFFIXES:
+        refuse(path, suffix, "ole2")
+
+
+def refuse(path: Path, suffix: str, content: str) -> None:
+    """Raise the error that names a format rolegraph does not read and how to convert it."""
+    what, to = CONTENT_NAMES.get(content) or REFUSED.get(suffix) or (f"a {suffix or 'binary'} file", "docx")
+    if content == "ole2" and suffix in REFUSED:
+        what, to = REFUSED[suffix]
+    command = CONVERT.format(to=to).replace("FILE", str(path))
+    raise SourceError(f"{path}: {what}, which rolegraph does not read; convert it first: {command}")
 
 
 def mismatch(path: Path, wanted: str, content: str) -> str:
-    name = KIND_NAMES.get(wanted, "Excel workbook")
+    name = KIND_NAMES[wanted]
     if content == "text":
-        return f"{path}: is not a {name}: it holds plain text; rename it to .txt"
-    if content == "html":
-        return f"{path}: is not a {name}: it holds a web page; rename it to .html"
+        return f"{path}: is not {name}: it holds plain text; rename it to .txt"
     if content == "zip":
-        return f"{path}: a corrupt or truncated {name} (its zip cannot be opened); open it and save it again"
-    if content in KIND_NAMES:
-        return f"{path}: is not a {name}: it holds a {KIND_NAMES[content]}; rename it to .{content}"
-    return f"{path}: is not a {name}: its bytes are not a format rolegraph reads ({content})"
+        return f"{path}: a corrupt or truncated {name.split(' ', 1)[1]} (its zip cannot be opened); open it and save it again"
+    return f"{path}: is not {name}: its bytes are not a format rolegraph reads ({content})"
