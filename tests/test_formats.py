@@ -149,6 +149,30 @@ def test_docx_numbering_formats_render_as_word_shows_them(tmp_path: Path) -> Non
     assert [m.level for m in found.marks][:14] == [0, *[1] * 11, 2, 2]
 
 
+def test_docx_list_style_numbering_and_hidden_text(tmp_path: Path) -> None:
+    doc = Document()
+    numbering = doc.part.numbering_part.element
+    first_num = numbering.find(qn("w:num"))
+    definition = (
+        f'<w:abstractNum {W_NS} w:abstractNumId="70"><w:styleLink w:val="DutyList"/>'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1、"/></w:lvl></w:abstractNum>'
+    )
+    user = f'<w:abstractNum {W_NS} w:abstractNumId="71"><w:numStyleLink w:val="DutyList"/></w:abstractNum>'
+    for xml in (definition, user):
+        first_num.addprevious(parse_xml(xml))
+    numbering.append(parse_xml(f'<w:num {W_NS} w:numId="701"><w:abstractNumId w:val="71"/></w:num>'))
+    numbered(doc, "办理现金收付", 701)
+    numbered(doc, "登记日记账", 701)
+    p = doc.add_paragraph("保管库存现金")
+    p.add_run("(内部备注:待修订)").font.hidden = True
+    found = read(tmp_path, "出纳.docx", docx_bytes(doc))
+    assert rows(found) == [
+        ("办理现金收付", "item", 0, "1、", "", "paragraph 1"),
+        ("登记日记账", "item", 0, "2、", "", "paragraph 2"),
+        ("保管库存现金", "", 0, "", "", "paragraph 3"),
+    ]
+
+
 def test_docx_field_table_four_columns_vertical_labels_and_merges(tmp_path: Path) -> None:
     doc = Document()
     doc.add_paragraph("岗 位 说 明 书")

@@ -192,6 +192,8 @@ def paragraph_runs(p: etree._Element) -> list[tuple[str, bool]]:
     """The text of each run of a paragraph (hyperlinks, insertions, fields included) and its boldness."""
     runs: list[tuple[str, bool]] = []
     for run in _RUNS(p):
+        if _is_on(run.find(f"{W}rPr/{W}vanish")):
+            continue  # hidden text
         text = "".join(_run_piece(child) for child in run)
         if text:
             runs.append((text, _is_bold(run)))
@@ -212,8 +214,12 @@ def _run_piece(child: etree._Element) -> str:
 
 
 def _is_bold(run: etree._Element) -> bool:
-    bold = run.find(f"{W}rPr/{W}b")
-    return bold is not None and bold.get(f"{W}val", "1").lower() not in _FALSE
+    return _is_on(run.find(f"{W}rPr/{W}b"))
+
+
+def _is_on(toggle: etree._Element | None) -> bool:
+    """A toggle property (w:b, w:vanish) that is present and not switched off."""
+    return toggle is not None and toggle.get(f"{W}val", "1").lower() not in _FALSE
 
 
 def style_of(reader: Reader, p: etree._Element) -> Style | None:

@@ -146,6 +146,12 @@ def read_definitions(numbering: etree._Element | None) -> dict[str, dict[int, Le
         a.get(f"{W}abstractNumId", ""): {_int_attr(lvl, "ilvl"): read_level(lvl) for lvl in a.iter(f"{W}lvl")}
         for a in numbering.iter(f"{W}abstractNum")
     }
+    # A list style's definition (w:styleLink) lends its levels to the lists that use it (w:numStyleLink).
+    styles = {_val(a.find(f"{W}styleLink")): abstract[a.get(f"{W}abstractNumId", "")] for a in numbering.iter(f"{W}abstractNum")}
+    for a in numbering.iter(f"{W}abstractNum"):
+        link = _val(a.find(f"{W}numStyleLink"))
+        if link and not abstract[a.get(f"{W}abstractNumId", "")]:
+            abstract[a.get(f"{W}abstractNumId", "")] = styles.get(link, {})
     lists: dict[str, dict[int, Level]] = {}
     for num in numbering.iter(f"{W}num"):
         levels = dict(abstract.get(_val(num.find(f"{W}abstractNumId")), {}))
