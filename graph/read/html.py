@@ -131,13 +131,14 @@ def left_out(walker: Walker, element: etree._Element) -> bool:
 def left_out_as(element: etree._Element) -> str | None:
     """Under which name an element is left out, or None to read it.
 
-    ``header`` and ``footer`` inside an ``article``, ``main`` or ``section`` are that part's own
-    title and notes, and are read; a ``div`` whose class or id names site chrome (``nav``,
-    ``sidebar``, ``breadcrumb`` …) is left out unless it holds the page's ``h1``.
+    A ``header`` inside an ``article``, ``main`` or ``section`` holds that part's own title and is
+    read (a ``footer`` there holds its author, tags and share links, and is not); a ``div`` whose
+    class or id names site chrome (``nav``, ``sidebar``, ``breadcrumb`` …) is left out unless it
+    holds the page's ``h1``.
     """
     tag = tag_of(element)
     what = LEFT_OUT.get(tag) or LEFT_OUT_ROLES.get((element.get("role") or "").lower())
-    if tag in ("header", "footer") and any(tag_of(a) in ("article", "main", "section") for a in element.iterancestors()):
+    if tag == "header" and any(tag_of(a) in ("article", "main", "section") for a in element.iterancestors()):
         return None
     if what is None and (element.get("hidden") is not None or element.get("aria-hidden") == "true"):
         what = "hidden"
