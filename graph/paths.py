@@ -1,12 +1,21 @@
-"""Where the project's data lives, resolved from this file, never from the working directory."""
+"""Where the project's data lives, found from the package itself, never from the working directory.
 
+In a checkout, the data sits beside the package (``ontology/``, ``queries/``, ``data/`` at the top
+of the repository). An installed wheel carries the same folders inside the package, in
+``graph/bundled/`` (pyproject.toml maps them there); ``importlib.resources`` finds the package
+either way. ROOT is the folder that holds ``ontology/``, ``queries/`` and ``data/``.
+"""
+
+from importlib.resources import files
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(str(files("graph")))  # a folder on disk: rolegraph is not run from a zip
+BUNDLED_DIR = PACKAGE_DIR / "bundled"
+ROOT = BUNDLED_DIR if (BUNDLED_DIR / "ontology").is_dir() else PACKAGE_DIR.parent
 ONTOLOGY_DIR = ROOT / "ontology"
 QUERIES_DIR = ROOT / "queries"
 DATA_DIR = ROOT / "data"
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
 
 ONTOLOGY_FILE = ONTOLOGY_DIR / "role.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
