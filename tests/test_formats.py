@@ -203,7 +203,7 @@ def test_docx_field_table_four_columns_vertical_labels_and_merges(tmp_path: Path
         ("2、登记现金日记账", "", 0, "", "", "table 1, row 5, cell 2"),
         ("3、保管库存现金", "", 0, "", "", "table 1, row 5, cell 2"),
         ("大专以上", "field", 0, "", "任职资格 学历", "table 1, row 6, cell 3"),
-        ("两年以上", "field", 0, "", "经验", "table 1, row 7, cell 3"),
+        ("两年以上", "field", 0, "", "任职资格 经验", "table 1, row 7, cell 3"),
     ]
 
 

@@ -118,11 +118,17 @@ def records(header: Row, rows: Iterable[Row]) -> Lines:
 
 
 def form_row_lines(row: Row) -> Lines:
-    """One row of a field form: label/value pairs as fields (an empty value too), else the cells' text."""
-    pairs = _label_pairs(list(row)) or _label_pairs([cell for cell in row if cell.lines])
+    """One row of a field form: label/value pairs as fields (an empty value too), else the cells' text.
+
+    A label merged down over several rows (任职资格 beside 学历 and 经验) heads each row's label.
+    """
+    cells = [cell for cell in row if cell.lines]
+    above = row[0].above if row and not row[0].lines else None
+    if above is not None and len(cells) == 2 and is_label(above) and is_label(cells[0]):
+        return field_lines(f"{label_text(above)} {label_text(cells[0])}", cells[1])
+    pairs = _label_pairs(list(row)) or _label_pairs(cells)
     if pairs is not None:
         return [line for label, value in pairs for line in field_lines(label_text(label), value)]
-    cells = [cell for cell in row if cell.lines]
     if len(cells) == 3 and is_label(cells[0]) and is_label(cells[1]):
         return field_lines(f"{label_text(cells[0])} {label_text(cells[1])}", cells[2])
     return [line for cell in cells for line in plain_lines(cell)]
