@@ -5,16 +5,22 @@ BIN := $(VENV)/bin
 
 .PHONY: run test lint bench accuracy clean
 
+# the program alone (what `make run` needs) …
 $(BIN)/rolegraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+# … and the test tools on top, for `make test`
+$(BIN)/pytest: $(BIN)/rolegraph
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
 run: $(BIN)/rolegraph
 	$(BIN)/python build.py
 
-test: $(BIN)/rolegraph
+test: $(BIN)/pytest
 	$(BIN)/ruff check graph tests build.py bench
 	$(BIN)/ruff format --check graph tests build.py bench
 	$(BIN)/mypy graph bench
