@@ -366,6 +366,21 @@ def test_xlsx_sheet_without_header_is_a_field_form_and_english_headers_work(tmp_
     ]
 
 
+def test_xlsx_hidden_sheet_is_left_out_and_counted(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["岗位名称", "岗位职责"])
+    book.active.append(["出纳", "办理现金收付"])
+    lookup = book.create_sheet("下拉选项")
+    lookup.append(["岗位名称", "部门"])
+    lookup.append(["会计", "财务部"])
+    lookup.sheet_state = "hidden"
+    found = read(tmp_path, "岗位.xlsx", xlsx_bytes(book))
+    assert found.dropped == (("hidden sheet", 1),)
+    assert found.lines == ("出纳", "办理现金收付")
+
+
 def test_xlsx_formulas_are_read_as_their_cached_values(tmp_path: Path) -> None:
     from openpyxl import Workbook
 
@@ -620,6 +635,21 @@ def test_html_site_chrome_by_class_and_an_articles_own_header(tmp_path: Path) ->
     found = read(tmp_path, "前台.html", page.encode())
     assert dict(found.dropped) == {"aside": 1, "header/footer": 2, "navigation": 1}
     assert found.lines == ("发布时间:2024-05-01", "前台接待岗位职责", "1、接听来电。")
+
+
+def test_html_layout_table_is_read_as_flow(tmp_path: Path) -> None:
+    page = (
+        "<body><table><tr><td class='menu'><a href='/'>首页</a></td></tr>"
+        "<tr><td><h2>保安岗位职责</h2><ol><li>巡逻</li><li>登记来访车辆</li></ol></td><td>广告</td></tr></table></body>"
+    )
+    found = read(tmp_path, "保安.html", page.encode())
+    assert [(t, m.kind, m.number) for t, m in zip(found.lines, found.marks, strict=True)] == [
+        ("保安岗位职责", "heading", ""),
+        ("巡逻", "item", "1."),
+        ("登记来访车辆", "item", "2."),
+        ("广告", "", ""),
+    ]
+    assert dict(found.dropped) == {"navigation": 1}
 
 
 def test_html_charset_from_the_meta_tag(tmp_path: Path) -> None:

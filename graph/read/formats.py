@@ -111,7 +111,8 @@ def read_kind(path: Path, data: bytes, kind: str) -> Formatted:
     if kind == "xlsx":
         from graph.read.xlsx import read_xlsx
 
-        return formatted(path, read_xlsx(path, data), "xlsx", ())
+        pairs, hidden = read_xlsx(path, data)
+        return formatted(path, pairs, "xlsx", (("hidden sheet", hidden),))
     if kind == "pdf":
         from graph.read.pdf import read_pdf
 

@@ -1,7 +1,8 @@
 """A saved web page as lines with marks, from its markup.
 
 h1–h6 are headings; ``li`` items at their nesting depth (an ``ol`` item with the number the browser
-shows); tables as in Word (``graph.read.grid``); p, div and br end lines; ``<b>Label:</b> value`` and
+shows); tables as in Word (``graph.read.grid``), except a table that lays out the page (it holds
+headings), read as the flow of its cells; p, div and br end lines; ``<b>Label:</b> value`` and
 ``dt``/``dd`` are fields. Scripts, styles, navigation, page headers and footers, asides, forms and
 a table of contents (a list of links into the page) are left out and counted. The charset comes
 from the BOM or the meta tag, else UTF-8, else GB18030.
@@ -142,7 +143,7 @@ def left_out_as(element: etree._Element) -> str | None:
         return None
     if what is None and (element.get("hidden") is not None or element.get("aria-hidden") == "true"):
         what = "hidden"
-    if what is None and tag in ("div", "ul", "section", "span", "p", "table"):
+    if what is None and tag in ("div", "ul", "ol", "section", "span", "p", "table", "tr", "td"):
         names = set((element.get("class") or "").lower().split()) | {(element.get("id") or "").lower()}
         what = next((CHROME_NAMES[n] for n in names if n in CHROME_NAMES), None)
         if what is not None and element.find(".//h1") is not None:
@@ -166,7 +167,7 @@ def walk(walker: Walker, element: etree._Element, *, bold: bool = False) -> None
         else:
             list_lines(walker, element, depth=0)
         return
-    if tag == "table":
+    if tag == "table" and not is_layout_table(element):
         flush(walker)
         walker.lines.extend(table_lines(walker, element))
         return
@@ -365,6 +366,11 @@ def _covered(spans: dict[int, tuple[int, grid.Cell]], cells: list[grid.Cell], co
         cells.append(grid.Cell((), above.where, above=above))
         column += 1
     return column
+
+
+def is_layout_table(table: etree._Element) -> bool:
+    """A table that lays out a page (old sites put the whole article in one) holds headings: read as flow."""
+    return any(tag_of(e) in ("h1", "h2", "h3", "h4", "h5", "h6") for e in table.iter())
 
 
 def table_rows(table: etree._Element) -> list[etree._Element]:

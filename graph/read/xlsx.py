@@ -30,8 +30,9 @@ Sheet = tuple[str, Iterable[tuple[object, ...]], Merges]
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3}[0-9]{1,7}):([A-Z]{1,3}[0-9]{1,7})"')
 
 
-def read_xlsx(path: Path, data: bytes) -> list[tuple[str, Mark]]:
-    """Lines of every sheet of a .xlsx (openpyxl, read-only, cached values)."""
+def read_xlsx(path: Path, data: bytes) -> tuple[list[tuple[str, Mark]], int]:
+    """Lines of every visible sheet of a .xlsx (openpyxl, read-only, cached values), and how many
+    sheets were hidden (lookup lists for drop-downs, mostly) and not read."""
     from openpyxl import load_workbook
 
     archive = open_zip(path, data, what=WHAT)
@@ -43,11 +44,12 @@ def read_xlsx(path: Path, data: bytes) -> list[tuple[str, Mark]]:
             f"{path}: not a readable Excel workbook ({type(e).__name__}: {e}); open it in Excel and save it again"
         ) from None
     try:
+        shown = [ws for ws in book.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
         sheets = (
             (ws.title, ws.iter_rows(values_only=True, max_col=_columns(ws.max_column)), merged_ranges(path, archive, ws))
-            for ws in book.worksheets
+            for ws in shown
         )
-        return workbook_lines(path, sheets)
+        return workbook_lines(path, sheets), len(book.worksheets) - len(shown)
     finally:
         book.close()
 
