@@ -68,6 +68,8 @@ def read_formatted(path: Path, data: bytes) -> Formatted | None:
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         return None
+    if not data.strip():
+        raise SourceError(f"{path}: the file is empty")
     content = sniff(data)
     if content in READABLE:
         return read_kind(path, data, content)
@@ -205,4 +207,6 @@ def mismatch(path: Path, wanted: str, content: str) -> str:
         return f"{path}: is not {name}: it holds plain text; rename it to .txt"
     if content == "zip":
         return f"{path}: a corrupt or truncated {name.split(' ', 1)[1]} (its zip cannot be opened); open it and save it again"
-    return f"{path}: is not {name}: its bytes are not a format rolegraph reads ({content})"
+    if content == "zip-other":
+        return f"{path}: is not {name}: it is a zip archive of other files; unpack it and read the files inside"
+    return f"{path}: is not {name}: it holds binary data of another kind; open it where it was made and save it as {name}"
