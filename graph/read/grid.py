@@ -58,6 +58,7 @@ def column_meanings() -> dict[str, str]:
     return meanings
 
 
+@cache
 def column_meaning(text: str) -> str | None:
     from graph.read.profile import fold
 
