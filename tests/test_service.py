@@ -167,3 +167,12 @@ def test_an_endpoint_that_hangs_up_is_a_clear_error(reply: bytes, message: str) 
         sock.close()
     assert result.exit_code == 1, result.output
     assert message in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.server
+def test_service_in_an_update_is_not_sent_either(listener: Listener) -> None:
+    port = listener.server_address[1]
+    update = f"INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}"
+    result = invoke("query", "-e", update, "--endpoint", f"http://127.0.0.1:{port}/update", "--allow-update")
+    assert result.exit_code == 2 and "--allow-service" in result.output
+    assert listener.hits == 0
