@@ -346,6 +346,8 @@ def test_xlsx_sheet_without_header_is_a_field_form_and_english_headers_work(tmp_
     table.append(["Position", "Reports to", "Duties", "Hours"])
     table.append(["Porter", "Office Manager", "Sort the post", 20])
     table.append(["Cleaner", "Office Manager", "Clean the offices", 12.0])
+    table["E1"], table["E2"] = "Share", 0.25
+    table["E2"].number_format = "0%"
     found = read(tmp_path, "roles.xlsx", xlsx_bytes(book))
     assert rows(found) == [
         ("Receptionist", "field", 0, "", "Job title", "sheet Form, row 1, column B"),
@@ -359,6 +361,7 @@ def test_xlsx_sheet_without_header_is_a_field_form_and_english_headers_work(tmp_
         ("Office Manager", "field", 0, "", "Reports to", "sheet Roles, row 2, column B"),
         ("Sort the post", "field", 0, "", "Duties", "sheet Roles, row 2, column C"),
         ("20", "field", 0, "", "Hours", "sheet Roles, row 2, column D"),
+        ("25%", "field", 0, "", "Share", "sheet Roles, row 2, column E"),
         ("Cleaner", "field", 0, "", "Position", "sheet Roles, row 3, column A"),
         ("Office Manager", "field", 0, "", "Reports to", "sheet Roles, row 3, column B"),
         ("Clean the offices", "field", 0, "", "Duties", "sheet Roles, row 3, column C"),

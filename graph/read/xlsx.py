@@ -46,7 +46,7 @@ def read_xlsx(path: Path, data: bytes) -> tuple[list[tuple[str, Mark]], int]:
     try:
         shown = [ws for ws in book.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
         sheets = (
-            (ws.title, ws.iter_rows(values_only=True, max_col=_columns(ws.max_column)), merged_ranges(path, archive, ws))
+            (ws.title, displayed_rows(ws.iter_rows(max_col=_columns(ws.max_column))), merged_ranges(path, archive, ws))
             for ws in shown
         )
         return workbook_lines(path, sheets), len(book.worksheets) - len(shown)
@@ -74,6 +74,19 @@ def read_xls(path: Path, data: bytes) -> list[tuple[str, Mark]]:
             yield tuple(_xls_value(book, cell) for cell in sheet.row(r)[:MAX_COLUMNS])
 
     return workbook_lines(path, ((sheet.name, rows(sheet), {}) for sheet in book.sheets()))
+
+
+def displayed_rows(rows: Iterable[tuple[object, ...]]) -> Iterator[tuple[object, ...]]:
+    """Each row's values, a number formatted as a percentage shown as one (0.25 → "25%")."""
+    for row in rows:
+        yield tuple(_displayed(cell) for cell in row)
+
+
+def _displayed(cell: object) -> object:
+    value = getattr(cell, "value", None)
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in str(getattr(cell, "number_format", "")):
+        return f"{value * 100:.10g}%"
+    return value
 
 
 def _columns(max_column: int | None) -> int | None:
