@@ -3,9 +3,6 @@
 Every document here was written for the test, in our own words, in the shape of a real layout;
 the expected posts, duty counts and first/last duty texts were worked out by hand from the
 document. Each test also checks that every line of its document has at least one use.
-
-Tests marked ``xfail(strict=True)`` are layouts the reader gets wrong today; their reason says
-what is expected and what the reader gives instead.
 """
 
 from __future__ import annotations
@@ -90,12 +87,6 @@ HEADING_COLON = """园长:
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a name heading without the 职责 suffix ('园长:' alone on its line) followed by (1) (2) items "
-    "is not a position: lines 1-3 are 'unused' (text before the first position heading / item outside "
-    "a position); expected 园长 with 2 duties",
-)
 def test_heading_name_colon_without_suffix(tmp_path: Path) -> None:
     doc = _read(tmp_path, HEADING_COLON)
     assert post_summary(doc) == [("园长", 2), ("保健醫生", 2)]
@@ -296,12 +287,6 @@ def test_field_form_one_line_labels(tmp_path: Path) -> None:
     _check_field_form(_read(tmp_path, FIELD_FORM.format(label="主要职责:")))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the duty label '岗位职责:' alone on its line (also '岗位职责：' or '岗位职责') is read as a "
-    "position heading with an empty name: got [(None, 3)] and 出纳 in doc.dutyless; expected "
-    "[('出纳', 3)] with department 财务部 ('主要职责:' / '工作内容:' work)",
-)
 def test_field_form_duty_label_gangwei_zhize(tmp_path: Path) -> None:
     _check_field_form(_read(tmp_path, FIELD_FORM.format(label="岗位职责:")))
 
@@ -479,12 +464,6 @@ REGULATION_ONE_LINE_INTRO = """第十条 保育员应当具有高中以上学历
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the list intro '保育员的主要职责如下:' at the end of the article's own line, after its requirement "
-    "sentence ('第十条 …培训。保育员的主要职责如下:'), is not seen: SourceError 'no position found (found 3 list "
-    "items, 1 paragraph…)'; expected 保育员 with 3 duties",
-)
 def test_regulation_intro_at_end_of_article_line(tmp_path: Path) -> None:
     doc = _read(tmp_path, REGULATION_ONE_LINE_INTRO)
     assert post_summary(doc) == [("保育员", 3)]
@@ -546,12 +525,6 @@ Present a written report of the accounts at the annual meeting
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bare list lines without any final punctuation (markers lost) are merged into ONE duty "
-    '"Deposit the club\'s money in its bank account Pay the bills … annual meeting" (lines 6-7 read as '
-    "duty-continuation); expected 3 duties, one per line (each starts with a capital verb)",
-)
 def test_bylaws_bare_lines_without_punctuation(tmp_path: Path) -> None:
     doc = _read(tmp_path, BYLAWS_UNPUNCTUATED)
     assert post_summary(doc) == [("Treasurer", 3)]
@@ -610,12 +583,6 @@ PLAIN_EN_HEADING = """Duties of the Front Desk Assistant
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a plain-text (no '#') English heading 'Duties of the Front Desk Assistant' followed by "
-    "'1.' items is not a position (position_headings only apply to marked headings): SourceError "
-    "'no position found (found 3 list items, 1 paragraph…)'; expected Front Desk Assistant with 3 duties",
-)
 def test_plain_text_english_heading_numbered(tmp_path: Path) -> None:
     doc = _read(tmp_path, PLAIN_EN_HEADING)
     assert post_summary(doc) == [("Front Desk Assistant", 3)]
@@ -649,12 +616,6 @@ def test_traditional_sections_not_duties(tmp_path: Path) -> None:
     _check_not_duties(_read(tmp_path, text))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the sub-heading '一、崗位職責' (also '一、職責') under '收銀員崗位職責' starts a new unnamed "
-    "position instead of being 收銀員's duty section: got [(None, 3)]; expected [('收銀員', 3)] "
-    "('(一)崗位職責' and '一、主要職責' work)",
-)
 def test_traditional_sections_chinese_numeral_subheading(tmp_path: Path) -> None:
     text = NOT_DUTIES_ZHT.format(duties="一、崗位職責", requirements="二、任職要求", flow="三、工作流程")
     _check_not_duties(_read(tmp_path, text))

@@ -117,6 +117,12 @@ def _department(state: _State, block: Block) -> None:
 
 
 def _position(state: _State, block: Block) -> None:
+    post = state.post
+    if not block.label and post is not None and post.name and not any(e.block.kind == "item" for e in post.entries):
+        # '岗位职责:' in a form, '一、崗位職責' under '收銀員崗位職責': the duties of the named position
+        post.section = "duties"
+        state.use(block, "section", block.text)
+        return
     state.start(block, block.label or None, "heading")
 
 
@@ -219,11 +225,12 @@ def _item(state: _State, block: Block) -> None:
 def _content(state: _State, block: Block) -> None:
     lex, post = state.lex, state.post
     if block.kind == "paragraph":
-        if lex.starts_article(block.text):
+        article = lex.starts_article(block.text)
+        intro = lex.intro_name(block.text) or (lex.intro_name(last_sentence(block.text)) if article else None)
+        if article and not intro:
             state.post = None
             state.use(block, "unused", "an article of a regulation, not a duty")
             return
-        intro = lex.intro_name(block.text)
         if intro:
             if post is not None and post.name and fold(intro) in fold(post.name) and post.named_by != "item":
                 post.section = "intro"
@@ -370,7 +377,7 @@ def _add_paragraph(
         acc.summary.append((text, block.line))
         uses.append(LineUse(block.line, "summary", label))
         return
-    if acc.found and acc.last_kind in {"item", "paragraph"} and _wraps(acc, entry):
+    if acc.found and acc.last_kind in {"item", "paragraph"} and _wraps(acc, entry) and not _new_line_item(entry, section):
         number, previous, line = acc.found[-1]
         acc.found[-1] = (number, _join(previous, text), line)
         uses.append(LineUse(block.line, "duty-continuation", f"duty {len(acc.found)} of {label}"))
@@ -383,6 +390,18 @@ def _add_paragraph(
     acc.found.append(("", text, block.line))
     uses.append(LineUse(block.line, "duty", f"duty {len(acc.found)} of {label} (unnumbered)"))
     acc.last_kind = "paragraph"
+
+
+def last_sentence(text: str) -> str:
+    """The sentence a paragraph ends with ('第十条 …。保育员的主要职责如下:' → '保育员的主要职责如下:')."""
+    return re.split(r"(?<=[。.;；!！?？])\s*", text.strip().rstrip(":："))[-1] + text.strip()[-1:]
+
+
+def _new_line_item(entry: _Entry, section: str) -> bool:
+    """Under 'The treasurer shall:' each line is an item whose marker was lost, unless it starts in
+    lower case (English carried on)."""
+    first = entry.block.text[:1]
+    return section == "intro" and bool(first) and not (first.isascii() and first.islower())
 
 
 def _wrapped(acc: _Duties, entry: _Entry) -> bool:

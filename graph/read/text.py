@@ -79,7 +79,7 @@ def text_blocks(clean: CleanText, *, lex: Lexicon | None = None) -> list[Block]:
         else:
             blocks.extend(line_blocks(line, lex))
         i += 1
-    return _with_values(_mark_list_heads(_contents_lists(blocks)), lex)
+    return _with_values(_mark_list_heads(_names_before_lists(_contents_lists(blocks), lex)), lex)
 
 
 def line_blocks(line: CleanLine, lex: Lexicon) -> list[Block]:
@@ -102,7 +102,10 @@ def line_blocks(line: CleanLine, lex: Lexicon) -> list[Block]:
         if LINK_ONLY.match(inner):
             return [Block("noise", number, text, label="link list", depth=depth)]
         return [_item(number, inner, depth, bullet.group("marker"), "")]
-    return [replace(b, depth=depth) if b.kind in {"item", "paragraph"} else b for b in genre_blocks(number, text, lex)]
+    blocks = genre_blocks(number, text, lex)
+    if not depth:
+        return blocks
+    return [replace(b, depth=depth) if b.kind in {"item", "paragraph"} else b for b in blocks]
 
 
 def long_line_pieces(text: str) -> list[str]:
@@ -407,15 +410,36 @@ def _contents_lists(blocks: list[Block]) -> list[Block]:
     return out
 
 
+NAME_COLON = re.compile(rf"^(?P<name>[{CJK}]{{2,10}}|[A-Z][\w&/'-]*(?: [A-Za-z][\w&/'-]*){{0,5}})\s*[:：]$")
+
+
+def _names_before_lists(blocks: list[Block], lex: Lexicon) -> list[Block]:
+    """A short name and a colon ('园长:', 'Front Desk Assistant:') or 'Duties of the Cashier' on a
+    line of its own, followed by a list: the list's position."""
+    out = list(blocks)
+    for i, block in enumerate(blocks):
+        if block.kind != "paragraph":
+            continue
+        after = next((b for b in blocks[i + 1 :] if b.kind not in {"blank", "noise"}), None)
+        if after is None or after.kind != "item":
+            continue
+        named = NAME_COLON.match(block.text) if lex.intro_name(block.text) is None else None
+        if named and lex.meaning(named.group("name")) is None and lex.section(named.group("name")) is None:
+            out[i] = Block("field", block.line, "", label=named.group("name"), meaning="", where=block.where)
+        elif lex.heading_name(block.text.rstrip(":：")) and len(block.text.split()) <= 10:
+            out[i] = _heading(block.line, block.text.rstrip(":："), 0, lex)
+    return out
+
+
 def _mark_list_heads(blocks: list[Block]) -> list[Block]:
     """An item is a list head (a role with its duties below it) when the next item is deeper, or
     a bullet right under a numbered item of the same depth, and its own text is a short name."""
     out = list(blocks)
     for i, block in enumerate(blocks):
-        if block.kind != "item" or not _name_like(block):
+        if block.kind != "item":
             continue
         after = next((b for b in blocks[i + 1 :] if b.kind not in {"blank", "noise"}), None)
-        if after is None:
+        if after is None or not _name_like(block):
             continue
         if after.kind == "heading" and after.meaning == "duties":
             out[i] = replace(block, heads_list=True)
