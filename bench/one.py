@@ -18,6 +18,7 @@ def main(corpus: Path, out: Path, recall: bool) -> dict[str, object]:
     result = build(BuildOptions(sources=(corpus,), out=out, validate=False))
     total = time.perf_counter() - start
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest worker (--jobs)
     counts = result.report["counts"]
     figures: dict[str, object] = {
         "documents": len(result.model.sources),
@@ -30,6 +31,7 @@ def main(corpus: Path, out: Path, recall: bool) -> dict[str, object]:
         "stages_s": {k: round(v, 2) for k, v in result.timings.items()},
         "build_s": round(total, 2),
         "peak_rss_mb": round(rss_mb),
+        "peak_rss_worker_mb": round(workers_mb),
     }
     # pyoxigraph alone on the same triples: load the Turtle, write it again
     import pyoxigraph as ox

@@ -1,11 +1,19 @@
 """Benchmark: build synthetic corpora of 1, 10, 100 and 1,000 stores and the bundled corpus.
 
-``python bench/run.py [SIZES…]`` writes bench/results/results.json and prints a table.
-Each size runs in a fresh process, so its peak RSS is its own.
+``python bench/run.py [SIZES…] [--classic] [--seed S] [--bundled-runs N]`` writes
+bench/results/results.json and prints a table. Each size runs in a fresh process, so its peak RSS
+is its own. The corpora come from bench/make_corpus.py: by default its documents of every layout
+(``--classic``: the genre stores alone, as the figures before issue 16 were made).
+
+Then, per stage, the ratio of its time at the two largest sizes (1,000 ÷ 100 stores by default):
+a stage that grows linearly has about the ratio of the sizes (10); a stage whose ratio exceeds
+``RATIO_SLACK`` times that (12) is FLAGGED, unless it takes under ``RATIO_FLOOR_S`` at the larger
+size (too short to tell from noise).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import statistics
@@ -16,6 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / "results"
+RATIO_SLACK = 1.2  # a stage may grow 20 % faster than the corpus before it is flagged
+RATIO_FLOOR_S = 0.5  # below this at the larger size, a stage's ratio is noise
 
 
 def run(args: list[str]) -> str:
@@ -49,32 +59,81 @@ def bundled(runs: int = 7) -> dict[str, object]:
             ),
         ]
     )
-    return {**walls, "read_clean_split_s": float(reading)}
+    return {**walls, "read_clean_split_s": float(reading), "runs": runs}
 
 
-def main(sizes: list[int]) -> None:
+def main(sizes: list[int], classic: bool = False, seed: int = 7, bundled_runs: int = 7) -> None:
     WORK.mkdir(parents=True, exist_ok=True)
-    results: dict[str, object] = {"bundled": bundled(), "sizes": {}}
+    results: dict[str, object] = {"bundled": bundled(bundled_runs) if bundled_runs else {}, "sizes": {}}
+    results["generator"] = {"classic": classic, "seed": seed}
     for size in sizes:
-        corpus = WORK / f"corpus-{size}"
+        corpus = WORK / f"corpus-{size}{'-classic' if classic else ''}-s{seed}"
         if not corpus.exists():
-            run([sys.executable, "bench/make_corpus.py", str(size), str(corpus)])
+            run([sys.executable, "bench/make_corpus.py", str(size), str(corpus), "--seed", str(seed), *(["--classic"] * classic)])
         figures = json.loads(
             run([sys.executable, "bench/one.py", str(corpus), str(WORK / f"out-{size}"), "1" if size in (10, 100) else "0"])
         )
         results["sizes"][str(size)] = figures  # type: ignore[index]
         print(f"{size} stores: {figures['build_s']} s, {figures['peak_rss_mb']} MB", file=sys.stderr)
+    if len(sizes) > 1:
+        results["ratios"] = ratios(results["sizes"])  # type: ignore[arg-type]
     (WORK / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(table(results))
 
 
+def ratios(by_size: dict[str, dict[str, object]]) -> dict[str, object]:
+    """Each stage's time at the largest size over its time at the next largest, and the flags."""
+    (small, low), (large, high) = sorted(by_size.items(), key=lambda item: int(item[0]))[-2:]
+    limit = RATIO_SLACK * int(large) / int(small)
+    stages_low: dict[str, float] = {**low["stages_s"], "build": low["build_s"]}  # type: ignore[dict-item]
+    stages_high: dict[str, float] = {**high["stages_s"], "build": high["build_s"]}  # type: ignore[dict-item]
+    stages: dict[str, dict[str, object]] = {}
+    for stage, seconds in stages_high.items():
+        before = stages_low.get(stage, 0.0)
+        ratio = round(seconds / before, 1) if before > 0 else None
+        flagged = ratio is not None and ratio > limit and seconds >= RATIO_FLOOR_S
+        stages[stage] = {"small_s": before, "large_s": seconds, "ratio": ratio, "flagged": flagged}
+    return {"sizes": [int(small), int(large)], "limit": round(limit, 1), "floor_s": RATIO_FLOOR_S, "stages": stages}
+
+
+def ratio_lines(found: dict) -> list[str]:  # type: ignore[type-arg]
+    small, large = found["sizes"]
+    lines = [
+        "",
+        f"stage time ratio {large} ÷ {small} stores (sizes ×{large / small:g}; flagged above ×{found['limit']}, "
+        f"when the stage takes ≥ {found['floor_s']} s at {large}):",
+        "",
+        f"| stage | {small} s | {large} s | ratio | |",
+        "|---|---|---|---|---|",
+    ]
+    for stage, f in found["stages"].items():
+        ratio = "—" if f["ratio"] is None else f"×{f['ratio']}"
+        mark = "FLAG" if f["flagged"] else ("(too short)" if f["large_s"] < found["floor_s"] else "")
+        lines.append(f"| {stage} | {f['small_s']} | {f['large_s']} | {ratio} | {mark} |")
+    flagged = [stage for stage, f in found["stages"].items() if f["flagged"]]
+    lines += ["", f"FLAGGED: {', '.join(flagged)}" if flagged else "no stage flagged"]
+    return lines
+
+
 def table(results: dict) -> str:  # type: ignore[type-arg]
     b = results["bundled"]
-    lines = [
-        f"bundled corpus: python build.py {b['build_py_s']} s, median of 7 (range {b['build_py_s_range']}; "
-        f"{b['build_py_s_no_validate']} s with --no-validate); "
-        f"read+clean+split {b['read_clean_split_s']} s",
+    lines = (
+        [
+            f"bundled corpus: python build.py {b['build_py_s']} s, median of {b['runs']} (range {b['build_py_s_range']}; "
+            f"{b['build_py_s_no_validate']} s with --no-validate); "
+            f"read+clean+split {b['read_clean_split_s']} s",
+            "",
+        ]
+        if b
+        else []
+    )
+    generator = results.get("generator", {})
+    lines += [
+        f"generator: {'classic (genre stores only)' if generator.get('classic') else 'every layout'}, "
+        f"seed {generator.get('seed')}",
         "",
+    ]
+    lines += [
         "| stores | posts | duties | triples | triples/doc | build s | peak MB | x pyoxigraph | slowest query s "
         "| slowest listing s | graph load s | recall |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
@@ -95,8 +154,16 @@ def table(results: dict) -> str:  # type: ignore[type-arg]
         "queries at the largest size (s, rows): "
         + "; ".join(f"{name} {s} ({last['query_rows'][name]})" for name, s in last["query_s"].items()),
     ]
+    if "ratios" in results:
+        lines += ratio_lines(results["ratios"])
     return "\n".join(lines)
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [1, 10, 100, 1000])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", type=int, nargs="*", default=[1, 10, 100, 1000])
+    parser.add_argument("--classic", action="store_true", help="the generator's old output (genre stores only)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--bundled-runs", type=int, default=7, help="runs of python build.py (0: skip)")
+    args = parser.parse_args()
+    main(args.sizes, args.classic, args.seed, args.bundled_runs)
