@@ -86,10 +86,13 @@ def normalize_name(text: str) -> str:
 
 def normalize_duty(text: str) -> str:
     """A duty text for matching: Simplified, without its leading number or bullet, compacted."""
-    text = to_simplified(text)
+    text = _LINK.sub(r"\1", to_simplified(text))  # a Markdown link and its Word rendering say the same
     for _ in range(2):  # '- 1. text'
         text = _MARKER.sub("", text, count=1)
     return compact(text)
+
+
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 
 def names_match(a: str, b: str) -> bool:

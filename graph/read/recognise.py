@@ -216,7 +216,15 @@ def _item(state: _State, block: Block) -> None:
     post = state.post
     explicit = post is not None and post.section not in {"", "summary"} and post.named_by != "item"
     under_title = post is not None and post.named_by == "title" and not (block.bold or block.number)
-    if block.heads_list and not explicit and not under_title and (post is None or post.depth < 0 or block.depth <= post.depth):
+    # a list of roles stands on its own or under a page title, not inside a position's duties
+    inside = post is not None and post.named_by not in {"title", "item"} and bool(post.entries or post.fields or post.section)
+    if (
+        block.heads_list
+        and not explicit
+        and not under_title
+        and not inside
+        and (post is None or post.depth < 0 or block.depth <= post.depth)
+    ):
         state.start(block, _item_name(block.text), "item", depth=block.depth)
         return
     _content(state, block)
@@ -409,7 +417,11 @@ def _wrapped(acc: _Duties, entry: _Entry) -> bool:
 
 
 def _wraps(acc: _Duties, entry: _Entry) -> bool:
-    """Does a paragraph carry on the duty before it (a line wrapped mid-sentence)?"""
+    """Does a paragraph carry on the duty before it (a line wrapped mid-sentence)? Word
+    paragraphs, table cells and spreadsheet rows are never wrapped; a PDF's lines may be."""
+    where = entry.block.where
+    if where and not where.startswith("page"):
+        return False
     previous = acc.found[-1][1]
     if acc.last_kind == "item" and entry.after_blank:
         return False

@@ -48,6 +48,7 @@ BOLD = re.compile(r"^\*\*(?P<inner>[^*]+?)\*\*(?P<rest>.*)$")
 LONG_LINE = 10_000
 PIECE = 2_000
 CLAUSE_END = re.compile(r"(?<=[。；;!！?？])|(?<=\.)\s")
+DUTY_NUMBER_LABEL = re.compile(rf"(?:职责|duty|task|responsibility)[{CN_NUMERALS}\d]+", re.IGNORECASE)
 SINGLE_VALUE = frozenset({"name", "department", "superior", "subordinates", "summary", "other"})
 VALUE_KINDS = frozenset({"paragraph", "item", "department"})
 MAX_LABEL_JOIN = 4
@@ -66,6 +67,10 @@ def text_blocks(clean: CleanText, *, lex: Lexicon | None = None) -> list[Block]:
         mark = marks[i] if marks else Mark()
         if mark.kind:
             blocks.extend(_marked(line, mark, lex))
+            i += 1
+            continue
+        if mark.where:  # a line of a formatted file that says what it is by its text
+            blocks.extend(replace(b, where=mark.where) for b in line_blocks(line, lex))
             i += 1
             continue
         taken = _front_matter(lines, i, lex) or _underlined(lines, i, underline_levels) or _vertical_label(lines, i, lex)
@@ -385,6 +390,10 @@ def _marked(line: CleanLine, mark: Mark, lex: Lexicon) -> list[Block]:
     if mark.kind == "field":
         meaning = lex.meaning(mark.label)
         section = lex.section(mark.label)
+        if meaning is None and DUTY_NUMBER_LABEL.fullmatch(to_simplified(mark.label).replace(" ", "")):
+            meaning = "duty"  # '职责一 | 接听来电', 'Duty 1 | Answer calls'
+        elif meaning is None and section is None:
+            meaning = "unknown"  # a cell label no profile knows: kept as a field, never a position
         if section == "not-duties" and meaning is None:
             return [Block("heading", number, mark.label, meaning="not-duties", where=where)] + (
                 [Block("paragraph", number, text, where=where)] if text else []
