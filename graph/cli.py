@@ -15,7 +15,7 @@ import click
 from graph import __version__
 from graph.engine import ENGINES
 from graph.errors import InvocationError, RolegraphError, excerpt
-from graph.paths import DEFAULT_CORPUS, DEFAULT_CORRECTIONS, DEFAULT_PACK
+from graph.paths import DEFAULT_CORPUS, DEFAULT_CORRECTIONS
 from graph.queries import FORMATS
 
 
@@ -130,9 +130,9 @@ def main() -> None:
 @click.option(
     "--pack",
     type=click.Path(path_type=Path),
-    default=DEFAULT_PACK,
-    show_default=True,
-    help="Knowledge pack (roles, departments, themes).",
+    default=None,
+    help="Knowledge pack (roles, departments, themes) for every organization; "
+    "default: each organization gets the pack of ontology/ that knows most of its post names.",
 )
 @click.option(
     "--corrections",
@@ -171,7 +171,7 @@ def main() -> None:
 def build(
     sources: tuple[Path, ...],
     out: Path,
-    pack: Path,
+    pack: Path | None,
     corrections: Path,
     no_corrections: bool,
     threshold: float,

@@ -156,8 +156,12 @@ def _vocabulary(model: OrgModel) -> Spo:
     for dept in model.departments:
         s = N(dept.iri)
         yield s, A, rg("Department")
-        yield s, SKOS_PREF_LABEL, text(dept.zh, "zh-Hans")
-        yield s, SKOS_PREF_LABEL, text(dept.en, "en")
+        if dept.zh:  # a department a document states carries the labels its language gives
+            yield s, SKOS_PREF_LABEL, text(dept.zh, "zh-Hans")
+        if dept.en:
+            yield s, SKOS_PREF_LABEL, text(dept.en, "en")
+        if dept.written and dept.written not in (dept.zh, dept.en):
+            yield s, SKOS_ALT_LABEL, as_written(dept.written)
     written: dict[str, set[str]] = {}
     for post in model.posts:
         if not post.name_inferred:
@@ -187,6 +191,8 @@ def _vocabulary(model: OrgModel) -> Spo:
         yield s, SKOS_PREF_LABEL, text(theme.en, "en")
         for term in theme.terms:
             yield s, SKOS_ALT_LABEL, text(term, "zh-Hans")
+        for stem in theme.stems:
+            yield s, SKOS_ALT_LABEL, text(stem, "en")
 
 
 def _post(post: Post) -> Spo:
@@ -202,6 +208,8 @@ def _post(post: Post) -> Spo:
     yield s, PROV_WAS_DERIVED_FROM, source
     if post.name_inferred:
         yield s, rg("nameInferred"), TRUE
+    if post.department_inferred:
+        yield s, rg("departmentInferred"), TRUE
     if post.summary:
         summary = node(summary_id(post))
         yield s, rg("summary"), zh(post.summary)
@@ -233,6 +241,7 @@ def _reporting(model: OrgModel) -> Spo:
     line_of = {d.id: d.line for p in model.posts for d in p.duties}
     line_of.update({summary_id(p): p.summary_line or p.line for p in model.posts if p.summary})
     line_of.update({p.id: p.line for p in model.posts})
+    sources = {src.slug: src for src in model.sources}
     post_edges: set[tuple[str, str]] = set()
     role_edges: set[tuple[str, str]] = set()
     for line in model.reporting:
@@ -246,8 +255,12 @@ def _reporting(model: OrgModel) -> Spo:
         owner = posts.get(line.subordinate) or posts.get(line.superior)
         if owner is not None:
             yield s, rg("sourceDocument"), node("source/" + owner.source)
-        if line.evidence in line_of:
-            yield s, rg("sourceLine"), integer(line_of[line.evidence])
+        at = line.line or line_of.get(line.evidence, 0)
+        if at:
+            yield s, rg("sourceLine"), integer(at)
+        where = sources[owner.source].where(at) if owner is not None and at else ""
+        if where and not where.startswith("line "):  # a Word, Excel or PDF locator
+            yield s, rg("sourceLocation"), ox.Literal(where)
         if line.subordinate in posts and line.superior in posts and _once(post_edges, line.subordinate, line.superior):
             yield sub, rg("reportsTo"), sup
         sub_role, sup_role = model.role_of(line.subordinate), model.role_of(line.superior)

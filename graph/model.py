@@ -149,6 +149,7 @@ class Department:
     zh: str
     en: str
     words: tuple[str, ...] = ()
+    written: str = ""  # a department the document states and no pack knows: its name as written
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,7 @@ class Theme:
     zh: str
     en: str
     terms: tuple[str, ...]
+    stems: tuple[str, ...] = ()  # English match terms, matched at the start of a word (train: training)
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,7 @@ class Pack:
     themes: tuple[Theme, ...]
     rank_words: tuple[tuple[str, int], ...]
     default_department: str
+    junior_words: tuple[str, ...] = ()  # 副, assistant: one rank below the title the name ends with
 
 
 # --- related model --------------------------------------------------------------------------
@@ -215,6 +218,8 @@ class Post:
     name_inferred: bool = False
     summary: str | None = None
     summary_line: int | None = None
+    department_inferred: bool = False  # the source states no department for the post
+    fields: tuple[PostField, ...] = ()  # the source's fields of the post (直接上级, Reports to …)
 
 
 @dataclass(frozen=True)
@@ -236,6 +241,18 @@ class ReportingLine:
     evidence: str
     cue: str
     basis: str
+    line: int = 0  # source line of the cue, when it is not the evidence's own line (a field)
+
+
+@dataclass(frozen=True)
+class PackChoice:
+    """Which knowledge pack an organization was related with, and why."""
+
+    org_id: str
+    pack: str  # the pack file's name
+    known: int  # posts of the organization whose names the pack knows
+    posts: int
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -289,6 +306,7 @@ class OrgModel:
     theme_shares: tuple[ThemeShare, ...] = ()
     theme_counts: tuple[ThemeCount, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    packs: tuple[PackChoice, ...] = ()
 
     @cached_property
     def post_by_id(self) -> dict[str, Post]:

@@ -67,5 +67,8 @@ class RG(DefinedNamespace):
     memberCount: URIRef
     departmentWord: URIRef
     rankWord: URIRef
+    juniorWord: URIRef
+    departmentInferred: URIRef
+    sourceLocation: URIRef
     weight: URIRef
     dutyCount: URIRef

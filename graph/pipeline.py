@@ -19,8 +19,8 @@ from graph.errors import RolegraphError
 from graph.model import CleanText, Document, OrgModel, SourceText
 from graph.outfolder import OUTPUT_FILES, check_out_folder, staging_folder
 from graph.overlaps import DEFAULT_THRESHOLD
-from graph.pack import load_pack
-from graph.paths import DEFAULT_CORPUS, DEFAULT_CORRECTIONS, DEFAULT_PACK
+from graph.pack import load_pack, load_packs
+from graph.paths import DEFAULT_CORPUS, DEFAULT_CORRECTIONS
 from graph.read.documents import Reading, ReadOptions, read_documents
 from graph.relate import add_overlaps, relate
 from graph.report import build_report, overlaps_csv
@@ -36,7 +36,7 @@ T = TypeVar("T")
 class BuildOptions:
     sources: tuple[Path, ...] = (DEFAULT_CORPUS,)
     out: Path = Path("out")
-    pack: Path = DEFAULT_PACK
+    pack: Path | None = None  # None: each organization gets the pack that knows its posts best
     corrections: Path | None = DEFAULT_CORRECTIONS
     threshold: float = DEFAULT_THRESHOLD
     max_bytes: int = MAX_BYTES
@@ -98,7 +98,7 @@ def _build(
     options: BuildOptions, paths: Collected, checker: BackgroundCheck | None, clock: _Clock, progress: Progress
 ) -> BuildResult:
     timings = clock.timings
-    pack = load_pack(options.pack)
+    pack = (load_pack(options.pack),) if options.pack is not None else load_packs()
     corrections = load_corrections(options.corrections)
     reading = read_documents(
         paths.paths,

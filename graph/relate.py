@@ -9,10 +9,10 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz, process
 
-from graph.model import Document, Duty, Organization, OrgModel, Pack, Post, PostText, Role
+from graph.model import Department, Document, Duty, Organization, OrgModel, Pack, PackChoice, Post, PostText, Role, Theme
 from graph.overlaps import DEFAULT_THRESHOLD, comparable, find_overlaps
-from graph.pack import RoleBook
-from graph.reporting import Evidence, find_mentions, find_reporting, infer_reporting
+from graph.pack import RoleBook, choose_book, is_latin
+from graph.reporting import Evidence, field_lines, find_mentions, find_reporting, infer_reporting
 from graph.script import normalize
 from graph.themes import count_themes, is_boilerplate, share_themes, tag_themes
 
@@ -24,41 +24,97 @@ MANAGING = ("团队", "下属", "指标", "策略", "预算", "考核", "监督"
 MANAGING_MIN = 4
 
 
-def relate(documents: Sequence[Document], pack: Pack) -> OrgModel:
+def relate(documents: Sequence[Document], pack: Pack | Sequence[Pack]) -> OrgModel:
     """The model without its overlaps and clusters (``add_overlaps`` finds them): posts with
-    roles and themes, and reporting lines."""
-    book = RoleBook(pack)
+    roles and themes, and reporting lines.
+
+    One pack is used for every organization; several (the general pack first) are chosen from
+    per organization by how many of its post names each knows (``choose_book``).
+    """
+    packs = (pack,) if isinstance(pack, Pack) else tuple(pack)
+    if not packs:
+        raise ValueError("relate needs at least one knowledge pack")
+    books = [RoleBook(p) for p in packs]
     organizations: list[Organization] = []
     posts: list[Post] = []
+    book_of: dict[str, RoleBook] = {}
+    choices: list[PackChoice] = []
     for doc in documents:
         slug = doc.source.slug
         for org in doc.organizations:
             org_id = f"org/{slug}/{org.index}"
             organizations.append(Organization(org_id, slug, org.index, org.heading, org.line))
-            posts.extend(read_post(text, org_id, slug, org.index, pack, book) for text in org.posts)
-    posts = infer_unnamed(posts, book)
+            names = [normalize(text.name) for text in org.posts if text.name]
+            texts = [normalize(d.text) for text in org.posts for d in text.duties]
+            book, known, why = choose_book(names, texts, books) if len(books) > 1 else (books[0], 0, "")
+            if len(books) == 1:
+                known, why = sum(map(book.knows, names)), "the only pack given (--pack)"
+            book_of[org_id] = book
+            choices.append(PackChoice(org_id, book.pack.path.name, known, len(org.posts), why))
+            posts.extend(read_post(text, org_id, slug, org.index, book.pack, book) for text in org.posts)
+    used = [b for b in books if any(v is b for v in book_of.values())] or books[:1]
+    posts = _infer_unnamed_by_book(posts, used, book_of)
+    roles_by_key: dict[str, Role] = {}
+    for book in used:
+        for key, role in book.roles.items():
+            roles_by_key.setdefault(key, role)
     unresolved: list[str] = []
-    explicit = find_reporting(_evidence(posts), tuple(posts), book, unresolved)
-    inferred = infer_reporting(tuple(posts), explicit, book.roles)
+    explicit = field_lines(posts, book_of, roles_by_key)
+    explicit += find_reporting(_evidence(posts), tuple(posts), book_of, unresolved, roles_by_key)
+    inferred = infer_reporting(tuple(posts), explicit, roles_by_key)
     theme_counts = count_themes(posts)
     used_roles = {p.role for p in posts} | {
         ref[5:] for line in explicit for ref in (line.subordinate, line.superior) if ref.startswith("role:")
     }
-    roles = tuple(sorted((book.roles[k] for k in used_roles | {r.key for r in pack.roles}), key=lambda r: r.key))
+    used_roles |= {r.key for b in used for r in b.pack.roles}
     return OrgModel(
         sources=tuple(doc.source for doc in documents),
         organizations=tuple(organizations),
         posts=tuple(posts),
-        roles=roles,
-        departments=pack.departments,
-        themes=pack.themes,
+        roles=tuple(sorted((roles_by_key[k] for k in used_roles), key=lambda r: r.key)),
+        departments=_departments(used),
+        themes=_themes(used),
         reporting=tuple(explicit + inferred),
         overlaps=(),
         clusters=(),
         theme_shares=tuple(share_themes(theme_counts)),
         theme_counts=theme_counts,
         warnings=tuple(unresolved),
+        packs=tuple(choices),
     )
+
+
+def _departments(books: Sequence[RoleBook]) -> tuple[Department, ...]:
+    """The used packs' departments (first pack's first), then those the documents stated."""
+    found: dict[str, Department] = {}
+    for book in books:
+        for dept in book.pack.departments:
+            found.setdefault(dept.key, dept)
+    stated = sorted((d for b in books for d in b.stated.values()), key=lambda d: d.key)
+    for dept in stated:
+        found.setdefault(dept.key, dept)
+    return tuple(found.values())
+
+
+def _themes(books: Sequence[RoleBook]) -> tuple[Theme, ...]:
+    """The used packs' themes by key (packs share keys for the same theme: the first wins)."""
+    if len(books) == 1:
+        return books[0].pack.themes
+    found: dict[str, Theme] = {}
+    for book in books:
+        for theme in book.pack.themes:
+            found.setdefault(theme.key, theme)
+    return tuple(sorted(found.values(), key=lambda t: t.key))
+
+
+def _infer_unnamed_by_book(posts: list[Post], books: Sequence[RoleBook], book_of: dict[str, RoleBook]) -> list[Post]:
+    """``infer_unnamed`` within each pack's organizations; the posts keep their order."""
+    if len(books) == 1:
+        return infer_unnamed(posts, books[0])
+    done: dict[str, Post] = {}
+    for book in books:
+        done.update((p.id, p) for p in infer_unnamed([p for p in posts if book_of[p.org_id] is book], book))
+    return [done[p.id] for p in posts]
 
 
 def add_overlaps(model: OrgModel, *, threshold: float = DEFAULT_THRESHOLD) -> OrgModel:
@@ -74,8 +130,9 @@ def read_post(text: PostText, org_id: str, slug: str, org_index: int, pack: Pack
         for d in text.duties
     )
     name = normalize(text.name) if text.name else ""
-    role = book.resolve(name, default_rank=7) if name else None
-    department = book.department_named(normalize(text.department)) if text.department else None
+    role = book.resolve(name, default_rank=7, gloss=text.gloss) if name else None
+    stated = normalize(text.department) if text.department else ""
+    department = (book.department_named(stated) or book.add_department(text.department or "")) if stated else None
     return Post(
         id=post_id,
         source=slug,
@@ -90,6 +147,8 @@ def read_post(text: PostText, org_id: str, slug: str, org_index: int, pack: Pack
         name_inferred=not text.name,
         summary=text.summary,
         summary_line=text.summary_line,
+        department_inferred=department is None,
+        fields=text.fields,
     )
 
 
@@ -121,7 +180,9 @@ def infer_unnamed(posts: list[Post], book: RoleBook) -> list[Post]:
             continue
         role = _closest_role(post, choices, owners, book)
         dept = post.department or role.department
-        out.append(replace(post, role=role.key, department=dept, label=f"{role.zh}（推断）"))
+        latin = all(is_latin(d.label) or not d.label for d in post.duties) and any(d.label for d in post.duties)
+        label = f"{role.en} (inferred)" if latin else f"{role.zh}（推断）"
+        out.append(replace(post, role=role.key, department=dept, label=label))
     return out
 
 

@@ -56,6 +56,10 @@ def build_report(cleaned: Sequence[CleanText], documents: Sequence[Document], mo
             for r in c.repairs
         ],
         "unused_lines": [entry for entry in lines if entry["kind"] in UNUSED_KINDS],
+        "packs": [
+            {"organization": c.org_id, "pack": c.pack, "known_posts": c.known, "posts": c.posts, "why": c.reason}
+            for c in model.packs
+        ],
         "warnings": [w for doc in documents for w in doc.warnings],
         "unresolved_mentions": list(model.warnings),
         "lines": lines,

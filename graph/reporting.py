@@ -1,22 +1,33 @@
-"""Find reports-to edges from the text: cues that name a superior or subordinates.
+"""Find reports-to edges: fields that name a superior or subordinates, and cues in the text.
 
-A cue is a verb frame around a list of role names: 在X的领导下, 协助X, 直接对X负责, 向X汇报,
-上交X, 报X处, 根据X的分配, 按照X的要求, 完成X交办 name the post's superior; X监督指导 A、B
-的工作, 领导/带领/考核/督促 A name its subordinates. An edge stands only when the superior's
-rank is above the subordinate's.
+A field (直接上级: 餐饮部经理, Reports to: Director) is the document saying it outright: a line with
+basis ``field``. A cue is a verb frame around a list of role names: 在X的领导下, 服从X的领导, 协助X,
+直接对X负责, 向X汇报, 根据X的分配 name the post's superior; X监督指导 A、B 的工作, 领导/带领/考核/督促 A
+name its subordinates; in English 'reports to the X', 'under the direction of the X', 'assists the
+X' name the superior and 'supervises/oversees/manages X' the subordinates. The cue tables are data
+(graph/cues/*.toml). A weak ("ranked") cue gives a line only when the superior's rank is above the
+subordinate's.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
-from graph.model import Post, ReportingLine, Role
+from graph.errors import OntologyError
+from graph.model import Post, PostField, ReportingLine, Role
 from graph.pack import RoleBook
+from graph.script import normalize
 
-QUALIFIERS = re.compile(r"(?:本店|本公司|公司|上级|直接|本部门|部门|各级)")
-SEPARATORS = re.compile(r"[、和及与]|以及")
+CUES_DIR = Path(__file__).resolve().parent / "cues"
+FIELD_MEANINGS = ("superior", "subordinates")
+FIELD_SEPARATORS = re.compile(r"[、,，;；/／]|以及|及|和|与|\band\b|&")
+FIELD_NOISE = re.compile(r"^(?:本部门|部门|全体|各|所有)|(?:等|等岗位|等人员|全体人员)$")
 
 
 @dataclass(frozen=True)
@@ -24,36 +35,55 @@ class Cue:
     verb: str
     after: str | None
     up: bool  # True: the names are the post's superiors; False: its subordinates
+    ranked: bool = True
 
 
-CUES: tuple[Cue, ...] = (
-    Cue("在", r"的?领导下", True),
-    Cue("直接对", r"负责", True),
-    Cue("对", r"负责", True),
-    Cue("向", r"(?:分别)?(?:汇报|报告|负责)", True),
-    Cue("协助", None, True),
-    Cue("配合", None, True),
-    Cue("上交", None, True),
-    Cue("上报", None, True),
-    Cue("报备", None, True),
-    Cue("报", r"处", True),
-    Cue("根据", r"的?(?:分配|要求|安排)", True),
-    Cue("按照", r"的?(?:要求|安排)", True),
-    Cue("完成", r"(?:下达|交办|交给|交代|安排|分配)", True),
-    Cue("监督指导", None, False),
-    Cue("监督、指导、考核", None, False),
-    Cue("监督、指导", None, False),
-    Cue("领导", None, False),
-    Cue("带领", None, False),
-    Cue("考核", None, False),
-    Cue("督促", None, False),
-    Cue("要求", None, False),
-    Cue("安排好", None, False),
-    Cue("合理安排", r"的工作", False),
-    Cue("对", r"的(?:日常)?工作进行监督", False),
-    Cue("负责", r"的培训", False),
-    Cue("针对", r"的培训", False),
-)
+@dataclass(frozen=True)
+class ChineseCues:
+    cues: tuple[Cue, ...]
+    qualifiers: re.Pattern[str]
+    separators: re.Pattern[str]
+    frame_tail: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class EnglishCue:
+    pattern: re.Pattern[str]
+    up: bool
+    ranked: bool
+
+
+@dataclass(frozen=True)
+class EnglishCues:
+    cues: tuple[EnglishCue, ...]
+    articles: frozenset[str]
+    stops: frozenset[str]
+    max_words: int
+
+
+def _read_table(name: str) -> dict[str, Any]:
+    path = CUES_DIR / f"{name}.toml"
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise OntologyError(f"{path}: cue table unusable ({e})") from None
+
+
+@lru_cache(maxsize=1)
+def chinese_cues() -> ChineseCues:
+    data = _read_table("zh")
+    cues = tuple(Cue(c["verb"], c.get("after"), bool(c["up"]), bool(c.get("ranked", True))) for c in data["cue"])
+    return ChineseCues(cues, re.compile(data["qualifiers"]), re.compile(data["separators"]), re.compile(data["frame_tail"]))
+
+
+@lru_cache(maxsize=1)
+def english_cues() -> EnglishCues:
+    data = _read_table("en")
+    cues = tuple(
+        EnglishCue(re.compile(rf"\b(?:{c['verb']})\b\s+", re.IGNORECASE), bool(c["up"]), bool(c.get("ranked", False)))
+        for c in data["cue"]
+    )
+    return EnglishCues(cues, frozenset(data["articles"]), frozenset(data["stops"]), int(data["max_words"]))
 
 
 @dataclass(frozen=True)
@@ -63,6 +93,7 @@ class Mention:
     names: tuple[str, ...]
     cue: str
     up: bool
+    ranked: bool = True
 
 
 def find_mentions(text: str, book: RoleBook) -> list[Mention]:
@@ -70,11 +101,12 @@ def find_mentions(text: str, book: RoleBook) -> list[Mention]:
 
     A cue with closing words (在…的领导下, 根据…的分配) frames whatever lies between, so that
     根据前台和车间主任的分配 finds 车间主任; an open cue (协助, 配合) takes the list of names that
-    follows it.
+    follows it. English cues take the noun phrase that follows them.
     """
+    table = chinese_cues()
     found: list[Mention] = []
     seen: set[tuple[int, bool]] = set()
-    for cue in CUES:
+    for cue in table.cues:
         for match in re.finditer(re.escape(cue.verb), text):
             if cue.after:
                 names, end = _framed_names(text, match.end(), cue.after, book)
@@ -83,7 +115,9 @@ def find_mentions(text: str, book: RoleBook) -> list[Mention]:
             if not names or (match.start(), cue.up) in seen:
                 continue
             seen.add((match.start(), cue.up))
-            found.append(Mention(tuple(names), text[match.start() : end], cue.up))
+            found.append(Mention(tuple(names), text[match.start() : end], cue.up, cue.ranked))
+    if re.search(r"[A-Za-z]{3}", text):
+        found.extend(english_mentions(text, book))
     return found
 
 
@@ -104,12 +138,15 @@ def _framed_names(text: str, pos: int, after: str, book: RoleBook) -> tuple[list
 def names_in(frame: str, book: RoleBook) -> list[str]:
     """Role names in a frame such as 前台和车间主任 or 销售经理及展厅主管: each part between
     separators gives the longest known name in it, or itself when it is a short title."""
+    table = chinese_cues()
     found: list[str] = []
-    for part in SEPARATORS.split(frame):
+    for part in table.separators.split(frame):
         known = next((n for n in book.names_longest_first if n in part), None)
         if known:
             found.append(known)
-        elif 2 <= len(part) <= 6 and book.rank_of(part) is not None and book.name_pattern.fullmatch(part):
+            continue
+        part = table.frame_tail.sub("", part)
+        if 2 <= len(part) <= 6 and book.rank_of(part) is not None and (book.name_pattern.fullmatch(part) or book.is_title(part)):
             found.append(part)
     return found
 
@@ -117,19 +154,55 @@ def names_in(frame: str, book: RoleBook) -> list[str]:
 def _name_list(text: str, pos: int, book: RoleBook) -> tuple[list[str], int]:
     """Parse 'A、B和C' at ``pos``: role-like names joined by separators; return them and where
     the last one ends."""
+    table = chinese_cues()
     names: list[str] = []
     end = cursor = pos
     while True:
-        qualifier = QUALIFIERS.match(text, cursor)
+        qualifier = table.qualifiers.match(text, cursor)
         match = book.name_pattern.match(text, qualifier.end() if qualifier else cursor)
         if match is None:
             return names, end
         names.append(match.group())
         end = match.end()
-        sep = SEPARATORS.match(text, end)
+        sep = table.separators.match(text, end)
         if sep is None:
             return names, end
         cursor = sep.end()
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\S")
+
+
+def english_mentions(text: str, book: RoleBook) -> list[Mention]:
+    """English cues and the noun phrase after each: 'Report to the troop committee at each
+    meeting' names 'troop committee'."""
+    table = english_cues()
+    found: list[Mention] = []
+    for cue in table.cues:
+        for match in cue.pattern.finditer(text):
+            phrase, end = noun_phrase(text, match.end(), table)
+            if phrase:
+                found.append(Mention((phrase,), text[match.start() : end], cue.up, cue.ranked))
+    return found
+
+
+def noun_phrase(text: str, pos: int, table: EnglishCues) -> tuple[str, int]:
+    """The words of a noun phrase at ``pos``, without a leading article, up to a stop word or
+    punctuation; 'of' may join words (board of directors) but not end the phrase."""
+    words: list[str] = []
+    end = pos
+    for token in _WORD.finditer(text, pos):
+        word = token.group()
+        lower = word.casefold()
+        if not word[0].isalpha() or lower in table.stops or len(words) >= table.max_words:
+            break
+        if not words and lower in table.articles:
+            continue
+        words.append(word)
+        end = token.end()
+    while words and words[-1].casefold() == "of":
+        words.pop()
+    return " ".join(words), end
 
 
 @dataclass(frozen=True)
@@ -141,36 +214,156 @@ class Evidence:
     text: str
 
 
+def _compact(text: str) -> str:
+    return "".join(c for c in normalize(text).casefold() if c.isalnum())
+
+
+def match_post(name: str, posts: Sequence[Post], roles: Mapping[str, Role], *, exclude: str = "") -> Post | None:
+    """The post a written name means among an organization's posts: equal to its name, label or
+    its role's labels and aliases (normalised, casefolded), else one name inside the other
+    (both of two characters at least; the closest in length wins)."""
+    want = _compact(name)
+    if len(want) < 2:
+        return None
+    candidates = [p for p in posts if p.id != exclude]
+    for post in candidates:
+        role = roles.get(post.role)
+        labels = (post.label, post.name_written, *((role.zh, role.en, *role.aliases) if role else ()))
+        if want in {_compact(label) for label in labels}:
+            return post
+    contained = [
+        (abs(len(n) - len(want)), i, p)
+        for i, p in enumerate(candidates)
+        for n in {_compact(p.label), _compact(p.name_written)}
+        if len(n) >= 2 and (want in n or n in want)
+    ]
+    return min(contained, key=lambda c: (c[0], c[1]))[2] if contained else None
+
+
+class _Resolver:
+    """Finds what a name in a post's text means: a post of its organization, or a role."""
+
+    def __init__(self, posts: Sequence[Post], books: Mapping[str, RoleBook], roles: dict[str, Role]) -> None:
+        self.books, self.roles = books, roles
+        self.by_org_role: dict[tuple[str, str], str] = {}
+        self.by_org: dict[str, list[Post]] = {}
+        self.by_id = {p.id: p for p in posts}
+        for post in posts:
+            self.by_org_role.setdefault((post.org_id, post.role), post.id)
+            self.by_org.setdefault(post.org_id, []).append(post)
+
+    def role(self, ref: str) -> Role:
+        return self.roles[ref[5:]] if ref.startswith("role:") else self.roles[self.by_id[ref].role]
+
+    def mention(self, name: str, post: Post) -> str | None:
+        """A cue's name: the org's post of the role it resolves to, else a post named alike,
+        else the role (``role:KEY``); None when it names nothing."""
+        book = self.books[post.org_id]
+        other = book.resolve(name)
+        if other is not None and (post.org_id, other.key) in self.by_org_role:
+            return self.by_org_role[(post.org_id, other.key)]
+        named = match_post(name, self.by_org[post.org_id], self.roles, exclude=post.id)
+        if named is not None:
+            return named.id
+        if other is not None:
+            self.roles.setdefault(other.key, other)
+            return "role:" + other.key
+        return None
+
+    def field(self, name: str, post: Post, *, up: bool) -> str | None:
+        """A field's name: a post of the organization named alike, else a role (one rank above
+        or below the post's when the name has no title word)."""
+        named = match_post(name, self.by_org[post.org_id], self.roles, exclude=post.id)
+        if named is not None:
+            return named.id
+        own = self.roles[post.role].rank
+        role = self.books[post.org_id].resolve(normalize(name), default_rank=max(1, own - 1) if up else own + 1)
+        if role is None or role.key == post.role:
+            return None
+        self.roles.setdefault(role.key, role)
+        return "role:" + role.key
+
+
 def find_reporting(
-    evidence: Iterable[Evidence], posts: tuple[Post, ...], book: RoleBook, unresolved: list[str]
+    evidence: Iterable[Evidence],
+    posts: tuple[Post, ...],
+    books: RoleBook | Mapping[str, RoleBook],
+    unresolved: list[str],
+    roles: dict[str, Role] | None = None,
 ) -> list[ReportingLine]:
-    """Explicit reporting lines read from duties and summaries."""
-    by_org_role: dict[tuple[str, str], str] = {}
-    for post in posts:
-        by_org_role.setdefault((post.org_id, post.role), post.id)
+    """Explicit reporting lines read from duties and summaries; ``books`` gives each
+    organization's role book (one book: the same for all)."""
+    by_org = books if isinstance(books, Mapping) else {p.org_id: books for p in posts}
+    if roles is None:
+        roles = {k: r for book in by_org.values() for k, r in book.roles.items()}
+    resolver = _Resolver(posts, by_org, roles)
     lines: list[ReportingLine] = []
     seen: set[tuple[str, str, str]] = set()
-    memo: dict[str, list[Mention]] = {}
+    memo: dict[tuple[int, str], list[Mention]] = {}
     for item in evidence:
-        own = book.roles[item.post.role]
-        if item.text not in memo:
-            memo[item.text] = find_mentions(item.text, book)
-        for mention in memo[item.text]:
+        book = by_org[item.post.org_id]
+        key = (id(book), item.text)
+        if key not in memo:
+            memo[key] = find_mentions(item.text, book)
+        for mention in memo[key]:
             for name in mention.names:
-                other = book.resolve(name)
-                if other is None:
-                    unresolved.append(f"{item.id}: '{name}' in '{mention.cue}' names no known role")
+                line = _mention_line(item, mention, name, resolver, unresolved)
+                if line is None or (item.id, line.subordinate, line.superior) in seen:  # 直接对X负责 also holds 对X负责
                     continue
-                sub, sup = (own, other) if mention.up else (other, own)
-                if sub.key == sup.key or sup.rank >= sub.rank:
-                    continue
-                sub_id = item.post.id if mention.up else by_org_role.get((item.post.org_id, sub.key), "role:" + sub.key)
-                sup_id = by_org_role.get((item.post.org_id, sup.key), "role:" + sup.key) if mention.up else item.post.id
-                if (item.id, sub_id, sup_id) in seen:  # 直接对X负责 also holds 对X负责
-                    continue
-                seen.add((item.id, sub_id, sup_id))
-                lines.append(ReportingLine("", sub_id, sup_id, item.id, mention.cue, "explicit"))
+                seen.add((item.id, line.subordinate, line.superior))
+                lines.append(line)
     return _numbered(lines)
+
+
+def _mention_line(
+    item: Evidence, mention: Mention, name: str, resolver: _Resolver, unresolved: list[str]
+) -> ReportingLine | None:
+    other_ref = resolver.mention(name, item.post)
+    if other_ref is None:
+        unresolved.append(f"{item.id}: '{name}' in '{mention.cue}' names no known role")
+        return None
+    own, other = resolver.roles[item.post.role], resolver.role(other_ref)
+    sub, sup = (own, other) if mention.up else (other, own)
+    sub_id, sup_id = (item.post.id, other_ref) if mention.up else (other_ref, item.post.id)
+    if sub_id == sup_id or (mention.ranked and (sub.key == sup.key or sup.rank >= sub.rank)):
+        return None
+    return ReportingLine("", sub_id, sup_id, item.id, mention.cue, "explicit")
+
+
+def field_lines(posts: Sequence[Post], books: Mapping[str, RoleBook], roles: dict[str, Role]) -> list[ReportingLine]:
+    """Lines from the posts' superior and subordinate fields: basis 'field', the Post itself as
+    evidence, the field text ('直接上级: 餐饮部经理') as cue, the field's line."""
+    resolver = _Resolver(posts, books, roles)
+    lines: list[ReportingLine] = []
+    for post in posts:
+        n = 0
+        seen: set[tuple[str, str]] = set()
+        for field in post.fields:
+            if field.meaning not in FIELD_MEANINGS:
+                continue
+            up = field.meaning == "superior"
+            for name in field_names(field):
+                ref = resolver.field(name, post, up=up)
+                if ref is None:
+                    continue
+                sub, sup = (post.id, ref) if up else (ref, post.id)
+                if (sub, sup) in seen:
+                    continue
+                seen.add((sub, sup))
+                n += 1
+                cue = f"{field.label}: {field.value}"
+                lines.append(ReportingLine(f"{post.id}/field-{n}", sub, sup, post.id, cue, "field", field.line))
+    return lines
+
+
+def field_names(field: PostField) -> list[str]:
+    """The names a field's value lists: '厨房领班及员工' → 厨房领班, 员工; 'Directors' → Directors."""
+    names = []
+    for part in FIELD_SEPARATORS.split(field.value):
+        name = FIELD_NOISE.sub("", part.strip(" \t:：.。()（）"))
+        if name and name.casefold() not in {"none", "n/a", "无", "-"}:
+            names.append(name)
+    return names
 
 
 def infer_reporting(posts: tuple[Post, ...], explicit: list[ReportingLine], roles: dict[str, Role]) -> list[ReportingLine]:
