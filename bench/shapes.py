@@ -243,6 +243,7 @@ def main() -> None:
         print(f"{name}: {json.dumps(results[name])}", file=sys.stderr)
     found = summary(results)
     meta = {"timeout_s": args.timeout, "max_rss_gb": args.max_rss_gb, "jobs": args.jobs, "seed": args.seed}
+    meta["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]  # others' work on this machine: noise
     output = {"settings": meta, "cases": results, "summary": found}
     (WORK / "shapes.json").write_text(json.dumps(output, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(table(results, found))
