@@ -533,6 +533,8 @@ def _position_patterns(lex: Lexicon) -> tuple[re.Pattern[str], ...]:
             rf"^(?:[{CN_NUMERALS}]+[、.．]|\d{{1,2}}[、.．])?\s*(?P<name>[^{PUNCT}]{{0,24}}?)\s*"
             rf"(?P<suffix>{suffix})(?P<pos>\d*)\s*(?P<rest>.*)$"
         ),
+        # a long name is a heading only as a whole line: '华东区某某汽车销售服务有限公司…顾问岗位职责'
+        re.compile(rf"^\s*(?P<name>[^{PUNCT}]{{25,60}}?)\s*(?P<suffix>{suffix})(?P<pos>)\s*(?P<rest>[:：]?)$"),
     )
 
 
