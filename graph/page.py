@@ -2,50 +2,90 @@
 
 The page opens from disk with no network: vis-network's script and style are inlined from the
 pyvis package, and every text from the sources travels as JSON and reaches the page as text.
+
+Two scopes share one page: the group (one node per role, every store counted together) and one
+store (one node per post). Both are drawn as org charts whose levels and positions are computed
+here, from the reporting lines; each store's posts, duties and lines travel as a gzip'd chunk of
+their own that the page opens only when that store is chosen, so a group of a thousand stores
+stays a page of a few megabytes.
 """
 
 from __future__ import annotations
 
+import base64
+import gzip
 import heapq
+import itertools
 import math
+import statistics
 from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import networkx as nx
 import orjson
 import pyvis
 from pyvis.network import Network
 
-from graph.model import OrgModel
+from graph.model import OrgModel, Post, ReportingLine
 from graph.paths import TEMPLATES_DIR
 from graph.relate import summary_id
 
 VIS_DIR = Path(pyvis.__file__).resolve().parent / "lib" / "vis-9.1.2"
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac")
 SHARED_COLOUR = "#d4a017"
-# Past these, the page lists the first posts and overlaps of a role and counts the rest:
-# a dealer group's 50,000 posts stay in the graph and in 'rolegraph show', not in the page.
+# The group's panel lists the first posts of a role; the rest are in their store's chunk.
 MAX_POSTS_PER_ROLE = 25
-# Past this many roles the page places them in Python (a grid per department) and draws
-# without physics or the hierarchical layout, which vis.js cannot run on thousands of nodes.
+# Past this many roles the page places them in a grid per department (no reporting lines to lay out).
 LARGE = 300
 MAX_SHARED_PER_ROLE = 40
+EXAMPLES_PER_LINK = 3  # evidence sentences shown for each superior or subordinate role
+BOX_GAP = 145.0  # px between the centres of two boxes in a row (a box is 130 px wide)
+LEVEL_GAP = 110  # px between two levels
+STAGGER_FROM = 4  # a node with this many children, all without children, has them in a staggered double row
+ORDER_PASSES = 4
+BAND_WIDTH = 1300  # px: trees no line joins wrap into bands this wide
+BAND_GAP = 40
+STAGGER_DROP = 56  # px the lower half of a staggered row sits below the upper
+NORM_SHARE = 0.5  # a cluster of duties is the role's norm when at least this share of its posts have it
+
+
+class _Texts:
+    """One table of the page's strings: a duty copied into a thousand stores travels once."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+
+    def __call__(self, text: str) -> int:
+        found = self.index.get(text)
+        if found is None:
+            found = self.index[text] = len(self.index)
+        return found
+
+    def table(self) -> list[str]:
+        return list(self.index)
 
 
 def render_page(model: OrgModel) -> str:
     """The whole HTML page as a string."""
-    data = page_data(model)
+    texts, facts = _Texts(), dict[int, list[int]]()
+    data = page_data(model, texts, facts)
+    chunks = store_chunks(model, data, texts, facts)
     net = _network(model, data)
     nodes, edges, *_ = net.get_network_data()
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
     template = env.get_template("org-graph.html")
-    payload = {"nodes": nodes, "edges": edges, "large": len(data["roles"]) > LARGE, **data}
+    payload = {"nodes": nodes, "edges": edges, "large": len(data["roles"]) > LARGE, "texts": texts.table(), **data}
+    payload["facts"] = [facts.get(k) for k in range(len(payload["texts"]))]
     return template.render(
         title="rolegraph · 岗位图谱",
         vis_js=jinja2.utils.markupsafe.Markup(_script_safe((VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8"))),
         vis_css=jinja2.utils.markupsafe.Markup((VIS_DIR / "vis-network.css").read_text(encoding="utf-8")),
         data_json=jinja2.utils.markupsafe.Markup(to_script_json(payload)),
+        stores_json=jinja2.utils.markupsafe.Markup(to_script_json(chunks)),
     )
 
 
@@ -61,117 +101,209 @@ def _script_safe(js: str) -> str:
     return js.replace("</script", "<\\/script")
 
 
-def page_data(model: OrgModel) -> dict[str, Any]:
-    """What the side panel, filters and matrix show, keyed by role."""
-    roles = {r.key: r for r in model.roles}
-    depts = {d.key: d for d in model.departments}
-    themes = {t.key: t for t in model.themes}
-    orgs = {o.id: o for o in model.organizations}
+# --- the group: one entry per role ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Look-ups over the model that the group and the stores both use."""
+
+    duty_text: dict[str, tuple[str, int, Post]]
+    cluster_of: dict[str, int]  # duty id → index of its cluster in model.clusters
+    org_name: dict[str, str]
+    store_of: dict[str, int]  # org id → its index in model.organizations
+
+
+def _index(model: OrgModel) -> _Index:
     duty_text = {d.id: (d.label, d.line, p) for p in model.posts for d in p.duties}
     duty_text.update({summary_id(p): (p.summary or "", p.summary_line or p.line, p) for p in model.posts if p.summary})
-    role_posts: dict[str, list[dict[str, Any]]] = defaultdict(list)  # the first MAX_POSTS_PER_ROLE
-    post_count: Counter[str] = Counter()
-    written: dict[str, set[str]] = defaultdict(set)
+    return _Index(
+        duty_text=duty_text,
+        cluster_of={m: k for k, c in enumerate(model.clusters) for m in c.members},
+        org_name={o.id: o.heading for o in model.organizations},
+        store_of={o.id: k for k, o in enumerate(model.organizations)},
+    )
+
+
+def page_data(model: OrgModel, texts: _Texts | None = None, facts: dict[int, list[int]] | None = None) -> dict[str, Any]:
+    """What the side panel, filters, matrix and store selector show for the group, keyed by role.
+
+    ``texts`` and ``facts`` collect the strings and duty facts the page's tables will hold.
+    """
+    texts = texts if texts is not None else _Texts()
+    facts = facts if facts is not None else {}
+    ix = _index(model)
+    roles = {r.key: r for r in model.roles}
+    posts_of: dict[str, list[Post]] = defaultdict(list)
+    for post in model.posts:
+        posts_of[post.role].append(post)
     matrix: dict[str, dict[str, int]] = defaultdict(dict)
     for count in model.theme_counts:
         matrix[count.role][count.theme] = count.duties
-    for post in model.posts:
-        if not post.name_inferred:
-            written[post.role].add(post.name_written)
-        post_count[post.role] += 1
-        if post_count[post.role] > MAX_POSTS_PER_ROLE:  # counted, not listed
-            continue
-        role_posts[post.role].append(
-            {
-                "id": post.id,
-                "label": post.label,
-                "written": post.name_written,
-                "line": post.line,
-                "org": orgs[post.org_id].heading,
-                "inferred": post.name_inferred,
-                "duties": [
-                    {
-                        "n": d.ordinal,
-                        "line": d.line,
-                        "text": d.label,
-                        "themes": [themes[t].zh for t in d.themes],
-                        "boilerplate": d.boilerplate,
-                    }
-                    for d in post.duties
-                ],
-            }
-        )
-    ups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    downs: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for line in model.reporting:
-        sub, sup = model.role_of(line.subordinate), model.role_of(line.superior)
-        text, where, post = duty_text.get(line.evidence, ("", 0, None))  # type: ignore[arg-type,assignment]
-        entry = {
-            "basis": line.basis,
-            "cue": line.cue,
-            "text": text,
-            "line": where,
-            "org": orgs[post.org_id].heading if post else "",
-        }
-        ups[sub].append({"role": sup, **entry})
-        downs[sup].append({"role": sub, **entry})
-    # the overlaps of each role as (score, order, index, mine-is-a): the panel lists the best, in a stable order
+    ups, downs = _links_by_role(model, ix)
     sides: dict[str, list[tuple[float, int, bool]]] = defaultdict(list)
     for index, o in enumerate(model.overlaps):
-        sides[duty_text[o.duty_a][2].role].append((o.score, index, True))
-        sides[duty_text[o.duty_b][2].role].append((o.score, index, False))
-    shared = {role: _shared_entries(model, duty_text, found) for role, found in sides.items()}
+        sides[ix.duty_text[o.duty_a][2].role].append((o.score, index, True))
+        sides[ix.duty_text[o.duty_b][2].role].append((o.score, index, False))
     used = sorted({p.role for p in model.posts} | set(ups) | set(downs))
+    chart = chart_layout(
+        used,
+        [(sup, sub, len(found)) for sub in used for sup, found in ups.get(sub, {}).items()],
+        rank={k: roles[k].rank for k in used},
+        group={k: roles[k].department for k in used},
+    )
+    themes = [t.key for t in model.themes]
+    entries = {}
+    for key in used:
+        posts = posts_of[key]
+        entries[key] = {
+            "zh": roles[key].zh,
+            "en": roles[key].en,
+            "aliases": list(roles[key].aliases) + sorted({p.name_written for p in posts if not p.name_inferred}),
+            "dept": roles[key].department,
+            "rank": roles[key].rank,
+            "level": chart.level[key],
+            "x": chart.x[key],
+            "y": chart.y[key],
+            "posts": [_post_entry(p, ix, texts, facts, themes) for p in posts[:MAX_POSTS_PER_ROLE]],
+            "postCount": len(posts),
+            "morePosts": max(0, len(posts) - MAX_POSTS_PER_ROLE),
+            "stores": len({p.org_id for p in posts}),
+            "themes": dict(sorted(matrix[key].items())),
+            "themeMedian": _theme_medians(posts),
+            "norm": _norm(posts, ix),
+            "superiors": _grouped(ups.get(key, {}), ix),
+            "subordinates": _grouped(downs.get(key, {}), ix),
+            **_shared(model, ix, sides.get(key, [])),
+        }
     return {
-        "roles": {
-            key: _capped(
-                {
-                    "zh": roles[key].zh,
-                    "en": roles[key].en,
-                    "aliases": list(roles[key].aliases) + sorted(written[key]),
-                    "dept": roles[key].department,
-                    "rank": roles[key].rank,
-                    "posts": (role_posts[key], post_count[key]),
-                    "themes": dict(sorted(matrix[key].items())),
-                    "superiors": ups[key],
-                    "subordinates": downs[key],
-                    "shared": shared.get(key, ([], 0)),
-                }
-            )
-            for key in used
-        },
-        "departments": {d.key: {"zh": d.zh, "en": d.en, "colour": _colour(model, d.key)} for d in depts.values()},
+        "roles": entries,
+        "back": sorted([sub, sup] for sup, sub in chart.back),
+        "departments": {d.key: {"zh": d.zh, "en": d.en, "colour": _colour(model, d.key)} for d in model.departments},
         "themes": {t.key: {"zh": t.zh, "en": t.en} for t in model.themes},
+        "themeKeys": themes,
+        "clusters": [texts(c.label) for c in model.clusters],
+        "stores": [
+            {"id": o.id, "name": o.heading, "source": o.source, "posts": n}
+            for o, n in zip(model.organizations, _posts_per_org(model), strict=True)
+        ],
     }
 
 
-def _shared_entries(
-    model: OrgModel, duty_text: dict[str, tuple[str, int, Any]], found: list[tuple[float, int, bool]]
-) -> tuple[list[dict[str, Any]], int]:
-    """The role's best overlaps (highest score first, ties in model order), and how many there are."""
+def _posts_per_org(model: OrgModel) -> list[int]:
+    counts = Counter(p.org_id for p in model.posts)
+    return [counts[o.id] for o in model.organizations]
+
+
+def _post_entry(post: Post, ix: _Index, texts: _Texts, facts: dict[int, list[int]], themes: list[str]) -> dict[str, Any]:
+    return {
+        "store": ix.store_of[post.org_id],
+        "at": post.index,
+        "written": post.name_written,
+        "line": post.line,
+        "inferred": post.name_inferred,
+        **_duties(post, ix, texts, facts, themes),
+    }
+
+
+def _duties(post: Post, ix: _Index, texts: _Texts, facts: dict[int, list[int]], themes: list[str]) -> dict[str, Any]:
+    """A post's duties as the page carries them: ``d`` text indices, ``dl`` line steps (first line,
+    then the step to each next line). What a duty's text implies (cluster, theme bits,
+    boilerplate) is kept once per text in ``facts``; a duty that differs from it is listed in ``dx``.
+    """
+    rows: dict[str, Any] = {"d": [], "dl": []}
+    previous = 0
+    for k, d in enumerate(post.duties):
+        t = texts(d.label)
+        fact = [ix.cluster_of.get(d.id, -1), sum(1 << themes.index(th) for th in set(d.themes)), int(d.boilerplate)]
+        if facts.setdefault(t, fact) != fact:
+            rows.setdefault("dx", []).append([k, *fact])
+        rows["d"].append(t)
+        rows["dl"].append(d.line - previous)
+        previous = d.line
+    return rows
+
+
+def _links_by_role(
+    model: OrgModel, ix: _Index
+) -> tuple[dict[str, dict[str, list[ReportingLine]]], dict[str, dict[str, list[ReportingLine]]]]:
+    """For each role, its superior roles and its subordinate roles, with the lines that say so."""
+    ups: dict[str, dict[str, list[ReportingLine]]] = defaultdict(lambda: defaultdict(list))
+    downs: dict[str, dict[str, list[ReportingLine]]] = defaultdict(lambda: defaultdict(list))
+    for line in model.reporting:
+        sub, sup = model.role_of(line.subordinate), model.role_of(line.superior)
+        if sub != sup:
+            ups[sub][sup].append(line)
+            downs[sup][sub].append(line)
+    return ups, downs
+
+
+def _grouped(found: dict[str, list[ReportingLine]], ix: _Index) -> list[dict[str, Any]]:
+    """Superiors or subordinates of a role, one entry per role: how many lines, and a few of them."""
+    ix_examples = []
+    for role, lines in sorted(found.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        explicit = [ln for ln in lines if ln.basis == "explicit"]
+        examples, seen = [], set()
+        for ln in explicit + [ln for ln in lines if ln.basis != "explicit"]:
+            if ln.evidence in seen:
+                continue
+            seen.add(ln.evidence)
+            examples.append(ln)
+            if len(examples) == EXAMPLES_PER_LINK:
+                break
+        ix_examples.append(
+            {
+                "role": role,
+                "count": len(lines),
+                "explicit": len(explicit),
+                "examples": [_evidence(ln, ix) for ln in examples],
+            }
+        )
+    return ix_examples
+
+
+def _evidence(line: ReportingLine, ix: _Index) -> dict[str, Any]:
+    text, where, post = ix.duty_text.get(line.evidence, ("", 0, None))  # type: ignore[arg-type]
+    store = ix.store_of[post.org_id] if post is not None else -1
+    return {"cue": line.cue, "basis": line.basis, "text": text, "line": where, "store": store}
+
+
+def _theme_medians(posts: list[Post]) -> dict[str, float]:
+    """Per theme, the median number of duties a post of the role carries (posts without it count 0)."""
+    counts = [Counter(t for d in p.duties for t in d.themes) for p in posts]
+    keys = sorted({t for c in counts for t in c})
+    return {t: statistics.median(c[t] for c in counts) for t in keys}
+
+
+def _norm(posts: list[Post], ix: _Index) -> list[list[int]]:
+    """The clusters of duties most posts of a role have: [cluster, posts having it], most common first."""
+    having = Counter(c for p in posts for c in {ix.cluster_of[d.id] for d in p.duties if d.id in ix.cluster_of})
+    need = max(2, math.ceil(NORM_SHARE * len(posts)))
+    return [[c, n] for c, n in sorted(having.items(), key=lambda kv: (-kv[1], kv[0])) if n >= need]
+
+
+def _shared(model: OrgModel, ix: _Index, found: list[tuple[float, int, bool]]) -> dict[str, Any]:
+    """The role's best overlaps (highest score first, ties in model order), and how many more there are."""
     best = heapq.nsmallest(MAX_SHARED_PER_ROLE, found, key=lambda f: (-f[0], f[1]))
     entries = []
     for score, index, mine_is_a in best:
         o = model.overlaps[index]
-        (ta, la, pa), (tb, lb, pb) = duty_text[o.duty_a], duty_text[o.duty_b]
-        if mine_is_a:
-            entries.append({"role": pb.role, "score": score, "mine": ta, "mineLine": la, "theirs": tb, "theirsLine": lb})
-        else:
-            entries.append({"role": pa.role, "score": score, "mine": tb, "mineLine": lb, "theirs": ta, "theirsLine": la})
-    return entries, len(found)
-
-
-def _capped(role: dict[str, Any]) -> dict[str, Any]:
-    """The first posts and the best overlaps of a role for the panel, and how many the rest are."""
-    (posts, post_count), (shared, shared_count) = role["posts"], role["shared"]
-    return {
-        **role,
-        "posts": posts,
-        "morePosts": max(0, post_count - MAX_POSTS_PER_ROLE),
-        "shared": shared,
-        "moreShared": max(0, shared_count - MAX_SHARED_PER_ROLE),
-        "postCount": post_count,
-    }
+        (ta, la, pa), (tb, lb, pb) = ix.duty_text[o.duty_a], ix.duty_text[o.duty_b]
+        if not mine_is_a:
+            (ta, la, pa), (tb, lb, pb) = (tb, lb, pb), (ta, la, pa)
+        entries.append(
+            {
+                "role": pb.role,
+                "score": score,
+                "mine": ta,
+                "mineLine": la,
+                "theirs": tb,
+                "theirsLine": lb,
+                "themes": list(o.themes),
+                "stores": [ix.store_of[pa.org_id], ix.store_of[pb.org_id]],
+            }
+        )
+    return {"shared": entries, "moreShared": max(0, len(found) - MAX_SHARED_PER_ROLE)}
 
 
 def _colour(model: OrgModel, dept: str) -> str:
@@ -179,89 +311,382 @@ def _colour(model: OrgModel, dept: str) -> str:
     return PALETTE[keys.index(dept) % len(PALETTE)]
 
 
-def _grid(data: dict[str, Any]) -> dict[str, tuple[int, int]]:
-    """Positions for a large page: departments side by side, each a block of its roles."""
+# --- the stores: one gzip'd chunk each, opened by the page when the store is chosen -------------
+
+
+def store_chunks(model: OrgModel, data: dict[str, Any], texts: _Texts, facts: dict[int, list[int]]) -> list[str]:
+    """Each store's posts (placed as an org chart), duties and reporting lines.
+
+    A chunk is JSON, gzip'd and base64'd: ``p`` posts (role, written name, line, x, level,
+    duties), ``e`` lines [superior, subordinate, explicit, cue, evidence, evidence line, drawn
+    upwards]. Duties of one store that overlap are those of one cluster: the page pairs them.
+    """
+    ix = _index(model)
+    by_org: dict[str, list[Post]] = defaultdict(list)
+    for post in model.posts:
+        by_org[post.org_id].append(post)
+    lines_of: dict[str, list[ReportingLine]] = defaultdict(list)
+    for line in model.reporting:
+        org_id = _org_of_line(model, ix, line)
+        if org_id:
+            lines_of[org_id].append(line)
+    themes = data["themeKeys"]
+    roles = {r.key: r for r in model.roles}
+    chunks = []
+    for org in model.organizations:
+        chunk = _store_chunk(by_org[org.id], lines_of[org.id], roles, ix, texts, facts, themes)
+        raw = orjson.dumps(chunk, option=orjson.OPT_SORT_KEYS)
+        chunks.append(base64.b64encode(gzip.compress(raw, compresslevel=9, mtime=0)).decode("ascii"))
+    return chunks
+
+
+def _org_of_line(model: OrgModel, ix: _Index, line: ReportingLine) -> str:
+    for end in (line.subordinate, line.superior):
+        post = model.post_by_id.get(end)
+        if post is not None:
+            return post.org_id
+    found = ix.duty_text.get(line.evidence)
+    return found[2].org_id if found else ""
+
+
+def _store_chunk(
+    posts: list[Post],
+    lines: list[ReportingLine],
+    roles: dict[str, Any],
+    ix: _Index,
+    texts: _Texts,
+    facts: dict[int, list[int]],
+    themes: list[str],
+) -> dict[str, Any]:
+    ids = [p.id for p in posts]
+    first_of_role: dict[str, str] = {}
+    for p in posts:
+        first_of_role.setdefault(p.role, p.id)
+    ghosts: list[str] = []  # roles a line names that the store describes no post of
+
+    def end(ref: str) -> str:
+        if not ref.startswith("role:"):
+            return ref
+        key = ref.removeprefix("role:")
+        if key in first_of_role:
+            return first_of_role[key]
+        if ref not in ghosts:
+            ghosts.append(ref)
+        return ref
+
+    pairs = [(end(ln.superior), end(ln.subordinate), ln) for ln in lines]
+    nodes = ids + ghosts
+    role_of = {p.id: p.role for p in posts} | {g: g.removeprefix("role:") for g in ghosts}
+    chart = chart_layout(
+        nodes,
+        [(sup, sub, 2 if ln.basis == "explicit" else 1) for sup, sub, ln in pairs],
+        rank={n: roles[role_of[n]].rank for n in nodes},
+        group={n: roles[role_of[n]].department for n in nodes},
+    )
+    at = {n: k for k, n in enumerate(nodes)}
+    rows: list[dict[str, Any]] = []
+    for p in posts:
+        row = _place(p.id, p.role, chart)
+        row |= {"n": texts(p.label), "l": p.line, "i": int(p.name_inferred), "at": p.index}
+        if p.name_written != p.label:
+            row["w"] = texts(p.name_written)
+        row |= _duties(p, ix, texts, facts, themes)
+        if p.summary:
+            row["s"] = [texts(p.summary), p.summary_line or p.line]
+        rows.append(row)
+    rows += [_place(g, role_of[g], chart) | {"ghost": 1} for g in ghosts]
+    edges = []
+    for sup, sub, ln in pairs:
+        if sup == sub:
+            continue
+        text, line, _ = ix.duty_text.get(ln.evidence, ("", 0, None))  # type: ignore[arg-type]
+        back = int((sup, sub) in chart.back)
+        edges.append([at[sup], at[sub], int(ln.basis == "explicit"), texts(ln.cue), texts(text), line, back])
+    return {"p": rows, "e": edges}
+
+
+def _place(node: str, role: str, chart: Chart) -> dict[str, Any]:
+    return {"r": role, "x": chart.x[node], "y": chart.y[node], "v": chart.level[node]}
+
+
+# --- the org-chart layout: levels from the reporting lines, rows ordered to cross little --------
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Where each node of an org chart is drawn, and which reporting lines point upwards."""
+
+    level: dict[str, int]
+    x: dict[str, int]
+    y: dict[str, int]
+    back: frozenset[tuple[str, str]]  # (superior, subordinate) lines dropped to break a cycle
+    crossings: int = 0
+
+
+def chart_layout(
+    nodes: Sequence[str], lines: Sequence[tuple[str, str, int]], *, rank: dict[str, int], group: dict[str, str]
+) -> Chart:
+    """Levels by the longest path from a top node; ``lines`` are (superior, subordinate, weight).
+
+    A node no line reaches from above sits at the level its rank usually has; rows are then
+    ordered by barycentres (with a stand-in on each level a long line crosses) to cut crossings.
+    """
+    g = nx.DiGraph()
+    g.add_nodes_from(sorted(nodes))
+    for sup, sub, weight in sorted(lines):
+        if sup != sub and sup in g and sub in g:
+            g.add_edge(sup, sub, weight=g.edges[sup, sub]["weight"] + weight if g.has_edge(sup, sub) else weight)
+    back = _break_cycles(g, rank)
+    level = _levels(g, rank)
+    tree = _tree(g, _primary_parents(g, level, rank), level, group, rank)
+    x, drop, band = _placed(tree, level)
+    y = _y_positions(level, drop, band)
+    found, latest = crossings(g, x, y), x
+    for _ in range(ORDER_PASSES):  # barycentre passes over the siblings: the fewest crossings wins
+        tree = _reordered(g, tree, latest)
+        latest, drop, band = _placed(tree, level)
+        y2 = _y_positions(level, drop, band)
+        found2 = crossings(g, latest, y2)
+        if found2 < found:
+            found, x, y = found2, latest, y2
+    return Chart(level=level, x={n: round(v) for n, v in x.items()}, y=y, back=frozenset(back), crossings=found)
+
+
+def _break_cycles(g: nx.DiGraph, rank: dict[str, int]) -> set[tuple[str, str]]:
+    """Drop, from each cycle, the line that most contradicts rank (then the weakest)."""
+    back: set[tuple[str, str]] = set()
+    while True:
+        try:
+            cycle = nx.find_cycle(g)
+        except nx.NetworkXNoCycle:
+            return back
+        u, v = max(((u, v) for u, v, *_ in cycle), key=lambda e: (rank[e[0]] - rank[e[1]], -g.edges[e]["weight"], e))
+        g.remove_edge(u, v)
+        back.add((u, v))
+
+
+def _levels(g: nx.DiGraph, rank: dict[str, int]) -> dict[str, int]:
+    order = list(nx.lexicographical_topological_sort(g))
+    first: dict[str, int] = {}
+    for n in order:  # longest path from any top node
+        first[n] = max((first[p] + 1 for p in g.predecessors(n)), default=0)
+    by_rank: dict[int, list[int]] = defaultdict(list)
+    for n in order:  # where a rank sits when a line places it
+        if g.in_degree(n):
+            by_rank[rank[n]].append(first[n])
+    usual: dict[int, int] = {}
+    previous = -1
+    for r in sorted(set(rank.values())):  # the level a rank usually has, never above a higher rank's
+        found = round(statistics.median(by_rank[r])) if by_rank.get(r) else previous + 1
+        usual[r] = previous = max(found, previous, 0)
+    level: dict[str, int] = {}
+    for n in order:
+        parents = [level[p] + 1 for p in g.predecessors(n)]
+        level[n] = max(parents) if parents else usual[rank[n]]
+    return level
+
+
+def _primary_parents(g: nx.DiGraph, level: dict[str, int], rank: dict[str, int]) -> dict[str, str]:
+    """The superior a node hangs under in the drawing: the nearest level, then the strongest line."""
+    return {
+        n: max(g.predecessors(n), key=lambda p: (level[p], g.edges[p, n]["weight"], -rank[p], p)) for n in g if g.in_degree(n)
+    }
+
+
+@dataclass
+class _Tree:
+    """The drawing's forest: each node's children in order, the tops in order, the lone nodes."""
+
+    kids: dict[str, list[str]]
+    parts: list[list[str]]  # the tops of each part of the chart that lines join, largest first
+    lone: list[str]
+
+
+def _tree(g: nx.DiGraph, parent: dict[str, str], level: dict[str, int], group: dict[str, str], rank: dict[str, int]) -> _Tree:
+    """The highest and largest tree first; siblings by department and rank to start with."""
+    first = sorted(g, key=lambda n: (group.get(n, ""), rank.get(n, 0), n))
+    kids: dict[str, list[str]] = {n: [] for n in g}
+    for n in first:
+        if n in parent:
+            kids[parent[n]].append(n)
+    size = {n: len(nx.descendants(g, n)) for n in g}
+    parts = []
+    for part in nx.weakly_connected_components(g):
+        tops = sorted((n for n in part if n not in parent and g.out_degree(n)), key=lambda n: (level[n], -size[n], n))
+        if tops:
+            parts.append(tops)
+    parts.sort(key=lambda tops: (level[tops[0]], -sum(size[t] for t in tops), tops[0]))
+    lone = [n for n in first if not g.degree(n)]
+    return _Tree(kids, parts, lone)
+
+
+def _reordered(g: nx.DiGraph, tree: _Tree, x: dict[str, float]) -> _Tree:
+    """Siblings (and tops) sorted by the barycentre of the lines that leave their subtree."""
+
+    def pull(n: str) -> float:
+        inside = {n} | nx.descendants(g, n)
+        outside = [x[m] for k in inside for m in nx.all_neighbors(g, k) if m not in inside and m in x]
+        return statistics.fmean(outside) if outside else x[n]
+
+    kids = {n: sorted(ks, key=lambda k: (pull(k), k)) for n, ks in tree.kids.items()}
+    return _Tree(kids, tree.parts, tree.lone)
+
+
+def _placed(tree: _Tree, level: dict[str, int]) -> tuple[dict[str, float], dict[str, int], dict[str, int]]:
+    """A tidy tree: each subtree in a span of its own, a node centred over its children; a node
+    whose children are all leaves has them in a staggered double row (half as wide). Trees that
+    no line joins are set side by side in bands of about BAND_WIDTH, one band below the other.
+    Returns x, the half-row drop and the band of each node."""
+    x: dict[str, float] = {}
+    drop: dict[str, int] = {}
+    band: dict[str, int] = {}
+
+    def place(n: str, left: float, b: int) -> float:
+        band[n] = b
+        ks = tree.kids[n]
+        if not ks:
+            x[n] = left + BOX_GAP / 2
+            return BOX_GAP
+        if len(ks) >= STAGGER_FROM and not any(tree.kids[k] for k in ks):
+            for i, k in enumerate(ks):
+                x[k], drop[k], band[k] = left + BOX_GAP / 2 + i * BOX_GAP / 2, i % 2, b
+            width = (len(ks) + 1) * BOX_GAP / 2
+            x[n] = left + width / 2
+            return width
+        cursor = left
+        for k in ks:
+            cursor += place(k, cursor, b)
+        x[n] = (x[ks[0]] + x[ks[-1]]) / 2
+        return cursor - left
+
+    cursor, current = 0.0, 0
+    for tops in tree.parts:  # one band holds all of a part: no line runs from band to band
+        left = cursor
+        for top in tops:
+            cursor += place(top, cursor, current)
+        if left and cursor > BAND_WIDTH:
+            cursor, current = 0.0, current + 1
+            for top in tops:
+                cursor += place(top, cursor, current)
+    by_level: dict[int, list[str]] = defaultdict(list)
+    for n in tree.lone:  # no line at all: in its rank's row, after the last tree, staggered
+        by_level[level[n]].append(n)
+    for row in by_level.values():
+        for i, n in enumerate(row):
+            x[n], drop[n], band[n] = cursor + BOX_GAP / 2 + i * BOX_GAP / 2, i % 2 if len(row) > 1 else 0, current
+    return x, drop, band
+
+
+def _y_positions(level: dict[str, int], drop: dict[str, int], band: dict[str, int]) -> dict[str, int]:
+    """Each band's levels one below the other (a level with a staggered row is deeper)."""
+    y: dict[str, int] = {}
+    top = 0
+    for b in sorted(set(band.values())):
+        members = [n for n in level if band[n] == b]
+        levels = sorted({level[n] for n in members})
+        tops: dict[int, int] = {}
+        for lv in range(levels[0], levels[-1] + 1):
+            tops[lv] = top
+            top += LEVEL_GAP + (STAGGER_DROP if any(drop.get(n) for n in members if level[n] == lv) else 0)
+        top += BAND_GAP
+        y.update({n: tops[level[n]] + STAGGER_DROP * drop.get(n, 0) for n in members})
+    return y
+
+
+def crossings(g: nx.DiGraph, x: dict[str, float], y: dict[str, int]) -> int:
+    """How many pairs of drawn lines cross (lines that share an end do not)."""
+    segments = [((x[u], y[u]), (x[v], y[v]), u, v) for u, v in g.edges]
+
+    def side(a: tuple[float, float], b: tuple[float, float], c: tuple[float, float]) -> float:
+        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+
+    total = 0
+    for (a, b, u1, v1), (c, d, u2, v2) in itertools.combinations(segments, 2):
+        if {u1, v1} & {u2, v2}:
+            continue
+        if side(a, b, c) * side(a, b, d) < 0 and side(c, d, a) * side(c, d, b) < 0:
+            total += 1
+    return total
+
+
+# --- the group's network, built with pyvis -----------------------------------------------------
+
+BOX = {
+    "shape": "box",
+    "widthConstraint": {"minimum": 130, "maximum": 130},
+    "heightConstraint": {"minimum": 46},
+    "font": {"size": 22, "face": "system-ui, Noto Sans CJK SC, sans-serif"},
+    "margin": 6,
+}
+
+
+def _grid(data: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    """Positions for a page of very many roles: departments side by side, each a block of its roles."""
     by_dept: dict[str, list[str]] = defaultdict(list)
     for key, role in data["roles"].items():
         by_dept[role["dept"]].append(key)
-    positions: dict[str, tuple[int, int]] = {}
-    left = 0
+    positions: dict[str, tuple[float, float]] = {}
+    left = 0.0
     for dept in sorted(by_dept):
         keys = sorted(by_dept[dept], key=lambda k: (data["roles"][k]["rank"], k))
         width = max(1, int(math.sqrt(len(keys))))
         for i, key in enumerate(keys):
-            positions[key] = (left + (i % width) * 90, (i // width) * 70)
-        left += width * 90 + 200
+            positions[key] = (left + (i % width) * BOX_GAP, (i // width) * 60.0)
+        left += width * BOX_GAP + 200
     return positions
 
 
 def _network(model: OrgModel, data: dict[str, Any]) -> Network:
     net = Network(directed=True, cdn_resources="in_line")
-    grid = _grid(data) if len(data["roles"]) > LARGE else {}
+    large = len(data["roles"]) > LARGE
+    grid = _grid(data) if large else {}
     for key, role in data["roles"].items():
-        duties = sum(len(p["duties"]) for p in role["posts"]) * role["postCount"] // max(1, len(role["posts"]))
+        x, y = grid[key] if large else (role["x"], role["y"])
+        colour = data["departments"][role["dept"]]["colour"]
         net.add_node(
             f"role:{key}",
             label=role["zh"],
-            shape="dot",
-            size=8 + 4 * math.sqrt(duties),
-            color=data["departments"][role["dept"]]["colour"],
+            color={"background": "#ffffff", "border": colour},
             kind="role",
             key=key,
             dept=role["dept"],
             labelZh=role["zh"],
             labelEn=role["en"],
-            level=role["rank"],
-            duties=duties,
-            **({"x": grid[key][0], "y": grid[key][1], "physics": False} if key in grid else {}),
+            level=role["level"],
+            x=x,
+            y=y,
+            physics=False,
+            borderWidth=2,
+            **BOX,
         )
     for key, dept in data["departments"].items():
         net.add_node(
-            f"dept:{key}",
-            label=dept["zh"],
-            shape="box",
-            color=dept["colour"],
-            kind="department",
-            key=key,
-            dept=key,
-            labelZh=dept["zh"],
-            labelEn=dept["en"],
-            hidden=True,
-            level=0,
-        )
+            f"dept:{key}", label=dept["zh"], shape="box", color=dept["colour"], kind="department", key=key, dept=key,
+            labelZh=dept["zh"], labelEn=dept["en"], hidden=True,
+        )  # fmt: skip
     for key, theme in data["themes"].items():
         net.add_node(
-            f"theme:{key}",
-            label=theme["zh"],
-            shape="diamond",
-            color="#888888",
-            kind="theme",
-            key=key,
-            labelZh=theme["zh"],
-            labelEn=theme["en"],
-            hidden=True,
-            level=8,
-        )
+            f"theme:{key}", label=theme["zh"], shape="diamond", color="#888888", kind="theme", key=key,
+            labelZh=theme["zh"], labelEn=theme["en"], hidden=True,
+        )  # fmt: skip
+    back = {tuple(pair) for pair in data["back"]}
     for key, role in data["roles"].items():
         net.add_edge(f"role:{key}", f"dept:{role['dept']}", kind="department", hidden=True, color="#cccccc", arrows="")
         for theme in role["themes"]:
             net.add_edge(f"role:{key}", f"theme:{theme}", kind="theme", hidden=True, color="#dddddd", arrows="", theme=theme)
-    reports: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for key, role in data["roles"].items():
         for up in role["superiors"]:
-            if up["role"] != key:
-                reports[(key, up["role"])].add(up["basis"])
-    for (sub, sup), bases in sorted(reports.items()):
-        net.add_edge(
-            f"role:{sub}",
-            f"role:{sup}",
-            kind="reports",
-            arrows="to",
-            dashes="explicit" not in bases,
-            color="#333333",
-            basis="explicit" if "explicit" in bases else "inferred",
-            width=2,
-        )
+            net.add_edge(
+                f"role:{key}",
+                f"role:{up['role']}",
+                kind="reports",
+                arrows="to",
+                dashes=not up["explicit"],
+                color="#555555",
+                basis="explicit" if up["explicit"] else "inferred",
+                count=up["count"],
+                back=(key, up["role"]) in back,
+                width=2,
+            )
     # from every overlap, not the panel's best few: a pair of roles whose overlaps all rank low
     # in both their lists still shares duties
     best: dict[tuple[str, str], float] = {}

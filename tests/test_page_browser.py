@@ -11,6 +11,8 @@ from tests.browser import launch, open_page
 
 pytestmark = pytest.mark.browser
 
+FOURTH = 3  # the store index of 第四篇, whose finance department is 财务经理 ← 主办会计 ← 出纳
+
 
 @pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
@@ -24,71 +26,179 @@ def page(browser, built: BuildResult):  # type: ignore[no-untyped-def]
         yield p
 
 
+@pytest.fixture(autouse=True)
+def fresh(request):  # type: ignore[no-untyped-def]
+    """Each test starts from the group's org chart with nothing selected."""
+    if "page" in request.fixturenames:
+        p = request.getfixturevalue("page")
+        p.evaluate(
+            "(async () => { S.hiddenDepts.clear(); S.theme = ''; S.mode = 'chart'; S.shown.shared = false;"
+            " if (S.lang !== 'zh') setLang('zh'); await setScope(-1); applyMode(); themeOptions(); refresh();"
+            " clearSelection(); })()"
+        )
+
+
+def on_screen(page, ids: list[str]) -> dict[str, dict[str, float]]:  # type: ignore[no-untyped-def]
+    """Where each node is drawn, in page pixels, and how big its box is."""
+    return page.evaluate(
+        """ids => { const r = document.querySelector('#network').getBoundingClientRect(); const out = {};
+        ids.forEach(id => { const b = network.getBoundingBox(id); const tl = network.canvasToDOM({x: b.left, y: b.top}),
+          br = network.canvasToDOM({x: b.right, y: b.bottom});
+          out[id] = {x: r.left + (tl.x + br.x) / 2, y: r.top + (tl.y + br.y) / 2, w: br.x - tl.x, h: br.y - tl.y,
+                     left: r.left + tl.x, right: r.left + br.x, top: r.top + tl.y, bottom: r.top + br.y}; });
+        return out; }""",
+        ids,
+    )
+
+
+def visible_nodes(page) -> list[str]:  # type: ignore[no-untyped-def]
+    return page.evaluate("nodes.getIds({filter: n => !!VIEW.info[n.id] && !n.hidden})")
+
+
+def assert_fitted(page) -> None:  # type: ignore[no-untyped-def]
+    """Every visible box lies inside the chart's area."""
+    area = page.evaluate(
+        "(() => { const r = document.querySelector('#network').getBoundingClientRect();"
+        " return [r.left, r.top, r.right, r.bottom]; })()"
+    )
+    for node, box in on_screen(page, visible_nodes(page)).items():
+        assert area[0] - 1 <= box["left"] and box["right"] <= area[2] + 1, node
+        assert area[1] - 1 <= box["top"] and box["bottom"] <= area[3] + 1, node
+
+
 def test_loads_offline_without_errors(page) -> None:  # type: ignore[no-untyped-def]
     external = [u for u in page.requests if not u.startswith(("file:", "data:", "blob:"))]
     assert external == []
     assert page.errors == []
-    roles = page.evaluate("nodes.get({filter: n => n.kind === 'role' && !n.hidden}).length")
-    assert roles == len(page.evaluate("Object.keys(DATA.roles)")) >= 30
+    assert len(visible_nodes(page)) == len(page.evaluate("Object.keys(DATA.roles)")) >= 30
+    csp = page.evaluate("document.querySelector('meta[http-equiv=Content-Security-Policy]').content")
+    assert "default-src 'none'" in csp and "connect-src 'none'" in csp
+
+
+def test_levels_follow_the_reporting_lines(page) -> None:  # type: ignore[no-untyped-def]
+    where = on_screen(page, ["role:finance-manager", "role:chief-accountant", "role:treasury-cashier", "role:general-manager"])
+    assert where["role:general-manager"]["y"] < where["role:finance-manager"]["y"]
+    assert where["role:finance-manager"]["y"] < where["role:chief-accountant"]["y"] < where["role:treasury-cashier"]["y"]
+    levels = page.evaluate("Object.fromEntries(Object.entries(DATA.roles).map(([k, r]) => [k, r.level]))")
+    assert (levels["finance-manager"], levels["chief-accountant"], levels["treasury-cashier"]) == (1, 2, 3)
+    lines = page.evaluate(
+        "DATA.edges.filter(e => e.kind === 'reports' && !e.back).map(e => [e.from.slice(5), e.to.slice(5), e.basis])"
+    )
+    assert len(lines) >= 30
+    superiors: dict[str, set[str]] = {}
+    for sub, sup, _ in lines:
+        superiors.setdefault(sub, set()).add(sup)
+    for sub, sup, basis in lines:
+        assert levels[sub] > levels[sup], (sub, sup)  # every line points up
+        if basis == "explicit" and len(superiors[sub]) == 1:
+            assert levels[sub] == levels[sup] + 1, (sub, sup)  # a lone explicit line skips no level
+        assert levels[sub] == max(levels[s] for s in superiors[sub]) + 1  # just below its lowest superior
+    ys = on_screen(page, [f"role:{k}" for k in levels])
+    for sub, sup, _ in lines:
+        assert ys[f"role:{sub}"]["y"] > ys[f"role:{sup}"]["y"], (sub, sup)
+
+
+def test_boxes_of_one_size_fitted_and_readable(page) -> None:  # type: ignore[no-untyped-def]
+    boxes = on_screen(page, visible_nodes(page))
+    widths = {round(b["w"]) for b in boxes.values()}
+    assert max(widths) - min(widths) <= 1  # one size
+    assert page.evaluate("network.getScale()") >= 0.4  # 22 px labels drawn at ≥ 9 px
+    assert_fitted(page)
+    assert page.evaluate("network.physics.options.enabled") is False
+    placed = page.evaluate("network.getPositions(['role:cashier'])['role:cashier']")
+    assert placed == {"x": page.evaluate("DATA.roles.cashier.x"), "y": page.evaluate("DATA.roles.cashier.y")}
+    page.uncheck("input[data-dept='after-sales']")  # a filter refits to what is left
+    assert "role:service-manager" not in visible_nodes(page)
+    assert_fitted(page)
+    page.check("input[data-dept='after-sales']")
+
+
+def test_selection_highlights_the_chain_and_the_subtree(page) -> None:  # type: ignore[no-untyped-def]
+    page.evaluate("select('role:treasury-cashier')")
+    lit = page.evaluate("window.rgHighlight")
+    assert lit["chain"] == ["role:chief-accountant", "role:finance-manager"] and lit["subtree"] == []
+    assert len(lit["chainEdges"]) == 2  # one arrow per step
+    assert [e["color"] for e in page.evaluate(f"edges.get({lit['chainEdges']!r})")] == ["#c0392b", "#c0392b"]
+    paths = page.locator("#panel .path").all_inner_texts()
+    assert paths == ["出纳 → 主办会计 → 财务经理"]
+    page.evaluate("select('role:finance-manager')")
+    lit = page.evaluate("window.rgHighlight")
+    assert set(lit["subtree"]) == {"role:chief-accountant", "role:treasury-cashier", "role:cashier"} and lit["chain"] == []
+    border = page.evaluate("nodes.get('role:treasury-cashier').color.border")
+    faded = page.evaluate("nodes.get('role:sales-manager').color.border")
+    assert border == "#2e86c1" and faded == "#dddddd"
+
+
+def test_shared_duty_lines_only_in_the_network_view(page) -> None:  # type: ignore[no-untyped-def]
+    assert page.evaluate("edges.get({filter: e => e.kind === 'shared' && !e.hidden}).length") == 0
+    assert page.inner_text("#layout") == "视图：组织图"
+    page.click("#layout")
+    assert page.inner_text("#layout") == "视图：网络"
+    assert page.evaluate("edges.get({filter: e => e.kind === 'shared' && !e.hidden}).length") > 10
+    page.click("#layout")
+    assert page.evaluate("edges.get({filter: e => e.kind === 'shared' && !e.hidden}).length") == 0
 
 
 def test_search_by_alias_opens_the_role(page) -> None:  # type: ignore[no-untyped-def]
     page.fill("#search", "业务接待")  # an alias of 服务顾问
     page.press("#search", "Enter")
     panel = page.inner_text("#panel")
-    assert panel.splitlines()[0] == "服务顾问"
+    assert page.inner_text("#panel h2") == "服务顾问"
     assert "积极处理客户抱怨。" in panel and "L421" in panel  # a duty of 第四篇 with its source line
     page.fill("#search", "Treasury Cashier")  # English name
     page.press("#search", "Enter")
     assert page.inner_text("#panel h2") == "出纳"
 
 
-def test_clicking_a_node_shows_posts_chain_and_overlaps(page) -> None:  # type: ignore[no-untyped-def]
-    point = page.evaluate(
-        "(() => { network.fit({animation: false});"
-        " const p = network.getPositions(['role:chief-accountant'])['role:chief-accountant'];"
-        " const d = network.canvasToDOM(p); const r = document.querySelector('#network').getBoundingClientRect();"
-        " return {x: r.left + d.x, y: r.top + d.y}; })()"
-    )
-    page.mouse.click(point["x"], point["y"])
+def test_clicking_a_box_shows_posts_chain_and_grouped_superiors(page) -> None:  # type: ignore[no-untyped-def]
+    box = on_screen(page, ["role:chief-accountant"])["role:chief-accountant"]
+    page.mouse.click(box["x"], box["y"])
     panel = page.inner_text("#panel")
-    assert panel.splitlines()[0] == "主办会计"
+    assert page.inner_text("#panel h2") == "主办会计"
     assert "主办会计 → 财务经理" in panel  # the reporting chain
-    assert "直接对财务经理负责" in panel  # the cue behind the edge
+    assert "直接对财务经理负责" in panel  # the cue behind the edge, with its whole sentence
     assert "负责资金的盘点工作。" in panel  # duty 4, line 466
-    highlighted = page.evaluate("nodes.get('role:finance-manager').borderWidth")
-    assert highlighted == 3
+    assert page.evaluate("nodes.get('role:finance-manager').borderWidth") == 3
 
 
 def test_shared_duties_side_by_side(page) -> None:  # type: ignore[no-untyped-def]
-    page.fill("#search", "销售顾问")
-    page.press("#search", "Enter")
+    page.evaluate("select('role:sales-consultant')")
+    while page.locator("#panel button.more", has_text="显示更多").count() and not any(
+        "L231" in p and "L262" in p for p in page.locator("#panel .pair").all_inner_texts()
+    ):
+        page.locator("#panel button.more", has_text="显示更多").last.click()
     pairs = page.locator("#panel .pair").all_inner_texts()
     assert any("提高销售能力和销售质量" in p and "L231" in p and "L262" in p for p in pairs)
 
 
-def test_filters_layout_language_and_png(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    page.uncheck("input[data-dept='sales']")
-    assert page.evaluate("nodes.get('role:sales-manager').hidden") is True
-    page.check("input[data-dept='sales']")
-    page.check("input[data-kind='theme']")
-    assert page.evaluate("nodes.get('theme:claims').hidden") is False
-    page.click("#layout")
-    assert "组织图" in page.inner_text("#layout")
-    page.click("#lang")
-    assert "Sales" in page.inner_text("#legend")
-    assert page.evaluate("nodes.get('role:cashier').label") == "Cashier"
-    page.click("#lang")
-    with page.expect_download() as download:
-        page.click("#png")
-    saved = tmp_path / "view.png"
-    download.value.save_as(saved)
-    assert saved.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and saved.stat().st_size > 10_000
+def test_store_selector_draws_one_stores_posts(page) -> None:  # type: ignore[no-untyped-def]
+    page.select_option("#store", str(FOURTH))
+    page.wait_for_function("S.scope === 3 && Object.keys(VIEW.info).length > 0")
+    names = page.evaluate("Object.fromEntries(Object.entries(VIEW.info).map(([id, i]) => [nodes.get(id).labelZh, id]))")
+    assert {"服务经理", "财务经理", "主办会计", "出纳", "收银员"} <= set(names)
+    assert len(names) == 11 + page.evaluate("Object.values(VIEW.info).filter(i => i.ghost).length")
+    where = on_screen(page, [names["财务经理"], names["主办会计"], names["出纳"]])
+    assert where[names["财务经理"]]["y"] < where[names["主办会计"]]["y"] < where[names["出纳"]]["y"]
+    assert_fitted(page)
+    assert "org=" in page.evaluate("location.hash")
+
+
+def test_store_post_against_the_group_norm(page) -> None:  # type: ignore[no-untyped-def]
+    page.select_option("#store", str(FOURTH))
+    page.wait_for_function("S.scope === 3")
+    post = page.evaluate("Object.entries(VIEW.info).find(([id]) => nodes.get(id).labelZh === '服务经理')[0]")
+    page.evaluate(f"select({post!r})")
+    panel = page.inner_text("#panel")
+    assert "与集团同角色对比" in panel
+    norm = page.evaluate("DATA.roles['service-manager'].norm.length")
+    counts = [int(h.split("(")[-1].rstrip(")")) for h in page.locator("#panel h4").all_inner_texts()[:3]]
+    assert counts[0] + counts[1] == norm > 0  # what it has and lacks of the norm
+    assert "主题数" in panel
 
 
 def test_theme_filter_shows_the_roles_carrying_it(page) -> None:  # type: ignore[no-untyped-def]
     page.select_option("#theme-filter", "stocktaking")
-    visible = set(page.evaluate("nodes.get({filter: n => n.kind === 'role' && !n.hidden}).map(n => n.key)"))
+    visible = {n.removeprefix("role:") for n in visible_nodes(page)}
     # 盘点 duties: 配件经理 L40, 配件收发员 L130, 工具保管员 L187, 配件主管 L271/273 and 备件主管, 仓库管理员 L275/434,
     # 财务经理 L452 (实物抽查), 主办会计 L466/468, 出纳 L481
     assert {
@@ -101,12 +211,14 @@ def test_theme_filter_shows_the_roles_carrying_it(page) -> None:  # type: ignore
         "chief-accountant",
         "treasury-cashier",
     } == visible
+    assert_fitted(page)
+    assert [h for h in page.locator("table.matrix thead th").all_inner_texts() if h] == ["盘点"]  # the matrix follows
     page.select_option("#theme-filter", "")
     assert page.evaluate("nodes.get('role:sales-manager').hidden") is False
 
 
 def test_responsibility_matrix(page) -> None:  # type: ignore[no-untyped-def]
-    header = page.locator("table.matrix tr").first.all_inner_texts()[0]
+    header = page.locator("table.matrix thead tr").first.all_inner_texts()[0]
     assert "索赔" in header and "盘点" in header and "6S" in header and "客户投诉" in header
     row = page.evaluate(
         "(() => { const t = document.querySelector('table.matrix'); const heads = [...t.rows[0].cells].map(c => c.textContent);"
@@ -125,10 +237,15 @@ def test_source_text_is_rendered_as_text(browser, tmp_path: Path) -> None:  # ty
     result = build(BuildOptions(sources=(source,), out=tmp_path / "out", corrections=None))
     with open_page(browser, result.out / "org-graph.html") as page:
         assert page.dialogs == [] and page.errors == []
-        assert page.evaluate("document.querySelectorAll('#panel img, #panel b, body script').length") == 3  # our 3 scripts
+        assert page.evaluate("document.querySelectorAll('#panel img, #panel b, body script').length") == 4  # our 4 scripts
         key = page.evaluate("Object.keys(DATA.roles)[0]")
         page.evaluate(f"showRole({key!r})")
         panel = page.inner_text("#panel")
         assert "<img src=x onerror=alert(2)>登记日记账" in panel and "保管</script><b>印章</b>" in panel
         assert "<script>x</script>出纳" in panel  # the name as written
+        page.evaluate("setScope(0)")
+        page.wait_for_function("S.scope === 0")
+        page.evaluate("select(Object.keys(VIEW.info)[0])")
+        assert "<img src=x onerror=alert(2)>登记日记账" in page.inner_text("#panel")
         assert page.evaluate("document.querySelectorAll('#panel img, #panel b').length") == 0
+        assert page.dialogs == [] and page.errors == []
