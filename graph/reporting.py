@@ -93,7 +93,8 @@ class Mention:
     names: tuple[str, ...]
     cue: str
     up: bool
-    ranked: bool = True
+    ranked: bool = True  # the superior must rank above the subordinate
+    not_below: bool = False  # the superior must not rank below the subordinate
 
 
 def find_mentions(text: str, book: RoleBook) -> list[Mention]:
@@ -182,7 +183,7 @@ def english_mentions(text: str, book: RoleBook) -> list[Mention]:
         for match in cue.pattern.finditer(text):
             phrase, end = noun_phrase(text, match.end(), table)
             if phrase:
-                found.append(Mention((phrase,), text[match.start() : end], cue.up, cue.ranked))
+                found.append(Mention((phrase,), text[match.start() : end], cue.up, False, cue.ranked))
     return found
 
 
@@ -326,6 +327,8 @@ def _mention_line(
     sub, sup = (own, other) if mention.up else (other, own)
     sub_id, sup_id = (item.post.id, other_ref) if mention.up else (other_ref, item.post.id)
     if sub_id == sup_id or (mention.ranked and (sub.key == sup.key or sup.rank >= sub.rank)):
+        return None
+    if mention.not_below and sup.rank > sub.rank:
         return None
     return ReportingLine("", sub_id, sup_id, item.id, mention.cue, "explicit")
 
