@@ -57,4 +57,9 @@ def test_shape_inputs_and_summary(tmp_path: Path) -> None:
             "tiny-10000": {"over": "over 300 s"},
         }
     )
-    assert found == {"copies_ratio": {"sizes": [24, 240], "ratio": 15.0, "target": 10}, "line-1mb_us_per_char": 10.0}
+    assert found == {
+        "copies_ratio": {"sizes": [24, 240], "ratio": 15.0, "target": 10, "at_least": False},
+        "line-1mb_us_per_char": 10.0,
+    }
+    killed = summary({"copies-24": {"build_s": 2.0}, "copies-240": {"over": "over 300 s", "wall_s": 300.5}})
+    assert killed["copies_ratio"] == {"sizes": [24, 240], "ratio": 150.2, "target": 10, "at_least": True}
