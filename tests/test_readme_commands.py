@@ -62,7 +62,7 @@ def test_every_command_of_the_readme_runs_as_written(tmp_path: Path) -> None:
             args = [str(BIN / "rolegraph"), *[a for a in args[1:] if a != "&"]]
             if background:
                 port = int(args[args.index("--port") + 1])
-                server = subprocess.Popen(args, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                server = subprocess.Popen(args, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 servers.append(server)
                 _wait_for_port(port, server)
                 continue
