@@ -94,7 +94,23 @@ def ratios(by_size: dict[str, dict[str, object]]) -> dict[str, object]:
         ratio = round(seconds / before, 1) if before > 0 else None
         flagged = ratio is not None and ratio > limit and seconds >= RATIO_FLOOR_S
         stages[stage] = {"small_s": before, "large_s": seconds, "ratio": ratio, "flagged": flagged}
-    return {"sizes": [int(small), int(large)], "limit": round(limit, 1), "floor_s": RATIO_FLOOR_S, "stages": stages}
+    # the output too should grow as the input: overlaps and triples per duty read, flagged when
+    # they grow by more than the slack (the first stores of a corpus are not quite its average mix)
+    outputs: dict[str, dict[str, object]] = {}
+    duties = int(low["duties"]) or 1, int(high["duties"]) or 1  # type: ignore[call-overload]
+    for count in ("posts", "duties", "overlaps", "triples"):
+        before, after = int(low[count]), int(high[count])  # type: ignore[call-overload]
+        ratio = round(after / before, 1) if before else None
+        per_duty = round((after / duties[1]) / (before / duties[0]), 2) if before and count in ("overlaps", "triples") else None
+        flagged = per_duty is not None and per_duty > RATIO_SLACK
+        outputs[count] = {"small": before, "large": after, "ratio": ratio, "per_duty_ratio": per_duty, "flagged": flagged}
+    return {
+        "sizes": [int(small), int(large)],
+        "limit": round(limit, 1),
+        "floor_s": RATIO_FLOOR_S,
+        "stages": stages,
+        "outputs": outputs,
+    }
 
 
 def ratio_lines(found: dict) -> list[str]:  # type: ignore[type-arg]
@@ -111,7 +127,13 @@ def ratio_lines(found: dict) -> list[str]:  # type: ignore[type-arg]
         ratio = "—" if f["ratio"] is None else f"×{f['ratio']}"
         mark = "FLAG" if f["flagged"] else ("(too short)" if f["large_s"] < found["floor_s"] else "")
         lines.append(f"| {stage} | {f['small_s']} | {f['large_s']} | {ratio} | {mark} |")
+    for count, f in found.get("outputs", {}).items():
+        ratio = "—" if f["ratio"] is None else f"×{f['ratio']}"
+        per_duty = "" if f["per_duty_ratio"] is None else f"×{f['per_duty_ratio']} per duty"
+        mark = f"{per_duty} {'FLAG' if f['flagged'] else ''}".strip()
+        lines.append(f"| {count} (count) | {f['small']} | {f['large']} | {ratio} | {mark} |")
     flagged = [stage for stage, f in found["stages"].items() if f["flagged"]]
+    flagged += [f"{count} (count)" for count, f in found.get("outputs", {}).items() if f["flagged"]]
     lines += ["", f"FLAGGED: {', '.join(flagged)}" if flagged else "no stage flagged"]
     return lines
 

@@ -11,16 +11,17 @@ from bench.run import ratio_lines, ratios
 from bench.shapes import summary, write_line, write_tiny
 
 
-def figures(build_s: float, **stages: float) -> dict[str, object]:
-    return {"build_s": build_s, "stages_s": stages}
+def figures(size: int, build_s: float, **stages: float) -> dict[str, object]:
+    counts = {"posts": size, "duties": 9 * size, "overlaps": size * size, "triples": 100 * size}
+    return {"build_s": build_s, "stages_s": stages, **counts}
 
 
 def test_a_stage_growing_faster_than_the_corpus_is_flagged() -> None:
     found = ratios(
         {
-            "100": figures(10.0, read=1.0, relate=2.0, emit=0.01),
-            "10": figures(1.0, read=0.1, relate=0.1, emit=0.0001),
-            "1000": figures(130.0, read=10.0, relate=200.0, emit=0.4),
+            "100": figures(100, 10.0, read=1.0, relate=2.0, emit=0.01),
+            "10": figures(10, 1.0, read=0.1, relate=0.1, emit=0.0001),
+            "1000": figures(1000, 130.0, read=10.0, relate=200.0, emit=0.4),
         }
     )
     assert found["sizes"] == [100, 1000] and found["limit"] == 12.0
@@ -30,7 +31,11 @@ def test_a_stage_growing_faster_than_the_corpus_is_flagged() -> None:
     assert stages["relate"]["flagged"] and stages["relate"]["ratio"] == 100.0
     assert not stages["emit"]["flagged"]  # × 40, but 0.4 s: too short to tell from noise
     assert stages["build"]["flagged"]  # × 13
-    assert "FLAGGED: relate, build" in ratio_lines(found)
+    outputs = found["outputs"]
+    assert isinstance(outputs, dict)
+    assert outputs["overlaps"]["flagged"] and outputs["overlaps"]["per_duty_ratio"] == 10.0  # n² pairs: × 10 per duty
+    assert not outputs["triples"]["flagged"] and not outputs["duties"]["flagged"]
+    assert "FLAGGED: relate, build, overlaps (count)" in ratio_lines(found)
 
 
 def test_damage_drops_one_character_in_about_one_line_of_ten() -> None:
