@@ -25,6 +25,10 @@ def test_same_seed_same_bytes(tmp_path: Path) -> None:
     assert first == second
     generate(12, tmp_path / "c", seed=4)
     assert files(tmp_path / "a") != files(tmp_path / "c")
+    # a smaller corpus is the start of a larger one: 100 stores are the first tenth of 1,000
+    generate(5, tmp_path / "d", seed=3)
+    assert files(tmp_path / "d") == {name: data for name, data in files(tmp_path / "a").items() if name in files(tmp_path / "d")}
+    assert len(files(tmp_path / "d")) == 5
 
 
 def test_classic_same_seed_same_bytes(tmp_path: Path) -> None:
