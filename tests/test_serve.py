@@ -92,7 +92,6 @@ def test_a_port_that_is_taken_is_said_and_exits_1(built: BuildResult) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        started = time.monotonic()
         result = subprocess.run(
             [sys.executable, "-m", "graph.cli", "serve", str(built.out / "org.ttl"), "--port", str(port)],
             capture_output=True,
@@ -102,7 +101,6 @@ def test_a_port_that_is_taken_is_said_and_exits_1(built: BuildResult) -> None:
     assert result.returncode == 1, result
     assert f"port {port} on 127.0.0.1 is taken" in result.stderr and "--port" in result.stderr
     assert "SPARQL endpoint" not in result.stdout and "Traceback" not in result.stderr
-    assert time.monotonic() - started < 10
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="PR_SET_PDEATHSIG is Linux's")

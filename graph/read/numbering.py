@@ -64,12 +64,15 @@ def number_value(number: str | None) -> int | None:
 
 
 def leading_number(text: str) -> re.Match[str] | None:
-    """The duty number a text starts with, if it is a number at all (``十十、`` is not)."""
+    """The list marker a text starts with. ``十十、`` is a marker whose number cannot be read
+    (``number_value`` is None, and the duty is numbered by its place); ``十十.`` is not a marker."""
     match = LEADING_NUMBER.match(text)
     if match is None:
         return None
     number = match.group("cn") or match.group("par") or match.group("ar")
-    return match if number_value(number) is not None else None
+    if number_value(number) is not None or match.group(0).rstrip().endswith("、"):
+        return match
+    return None
 
 
 def number_of(match: re.Match[str]) -> str:
