@@ -28,21 +28,67 @@ def comparable(label: str) -> str:
 
 
 def content(label: str) -> str:
-    """The words of a duty without the filler every duty carries."""
+    """The words of a duty without the filler every duty carries; for an English duty (no
+    Chinese character) its word stems without stop words, joined by spaces."""
+    if _is_english(label):
+        return " ".join(_stem(w) for w in _EN_WORD.findall(label.casefold()) if w not in _EN_STOP)
     return _FILLER.sub("", comparable(label))
 
 
 def bigrams(label: str) -> str:
-    """The duty's content as space-separated character bigrams (tokens for a set comparison)."""
-    text = content(label)
-    return " ".join(text[i : i + 2] for i in range(len(text) - 1)) or text
+    """The duty's content as space-separated tokens for a set comparison: character bigrams for
+    Chinese, word stems for English."""
+    return _grams(content(label))
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_EN_WORD = re.compile(r"[a-z][a-z'-]*")
+# Words every English duty may carry; they say nothing about which duty it is.
+_EN_STOP = frozenset(
+    "a an the and or of to in on at for with by from as is are be been all any each every its their our "
+    "his her this that these those such other into within per via including ensure make sure responsible "
+    "duties duty task tasks work".split()
+)
+_EN_SUFFIXES = ("ing", "ed", "es", "s")
+
+
+def _is_english(text: str) -> bool:
+    return _CJK.search(text) is None and re.search(r"[A-Za-z]", text) is not None
+
+
+def _stem(word: str) -> str:
+    """A crude stem: 'trains', 'training', 'trained' → 'train'."""
+    for suffix in _EN_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
 
 
 def duty_similarity(a: str, b: str) -> float:
     """How far two duty labels say the same thing, in [0, 1]: the mean of rapidfuzz's
     token-set ratio on character bigrams (shared content, in any order) and its plain ratio on
-    the content (the same words in the same order)."""
+    the content (the same words in the same order); for two English duties the Dice
+    coefficient of their word stems (letters shared by unrelated words say nothing)."""
+    if _is_english(a) and _is_english(b):
+        return word_similarity(content(a), content(b))
     return round((fuzz.token_set_ratio(bigrams(a), bigrams(b)) + fuzz.ratio(content(a), content(b))) / 200, 2)
+
+
+def word_similarity(a: str, b: str) -> float:
+    """Dice coefficient of two contents' word sets, in [0, 1]."""
+    wa, wb = set(a.split()), set(b.split())
+    return round(2 * len(wa & wb) / (len(wa) + len(wb)), 2) if wa and wb else 0.0
+
+
+def _english_pairs(texts: Sequence[str], threshold: float) -> list[tuple[int, int, float]]:
+    """(a, b, score) of English contents sharing a word, scored on word stems."""
+    holders: dict[str, list[int]] = {}
+    for i, text in enumerate(texts):
+        for word in set(text.split()):
+            holders.setdefault(word, []).append(i)
+    candidates = {(a, b) for group in holders.values() for k, a in enumerate(group) for b in group[k + 1 :]}
+    scored = ((a, b, word_similarity(texts[a], texts[b])) for a, b in candidates)
+    return sorted(s for s in scored if s[2] >= threshold)
 
 
 EXACT_LIMIT = 4000  # distinct texts compared all-pairs; above this, candidates come from blocking
@@ -56,6 +102,12 @@ def similar_pairs(texts: Sequence[str], *, threshold: float, exact: bool | None 
     are those that share a rare character bigram, found with a sparse product of scikit-learn
     bigram vectors, and only they are scored: the cost grows with the candidates, not n².
     """
+    english = [i for i, t in enumerate(texts) if _is_english(t)]
+    if english:  # English contents are scored on words, Chinese ones as below
+        others = [i for i, t in enumerate(texts) if not _is_english(t)]
+        found = [(english[a], english[b], s) for a, b, s in _english_pairs([texts[i] for i in english], threshold)]
+        found += [(others[a], others[b], s) for a, b, s in similar_pairs([texts[i] for i in others], threshold=threshold)]
+        return sorted(found)
     if exact is None:
         exact = len(texts) <= EXACT_LIMIT
     grams = [_grams(t) for t in texts]
@@ -91,6 +143,8 @@ def candidate_pairs(grams: Sequence[str], *, chunk: int = 2000) -> Iterator[tupl
 
 
 def _grams(text: str) -> str:
+    if " " in text or _is_english(text):  # an English content is already its word stems
+        return text
     return " ".join(text[i : i + 2] for i in range(len(text) - 1)) or text
 
 

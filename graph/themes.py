@@ -37,9 +37,20 @@ def mask_roles(label: str, book: RoleBook) -> str:
 
 
 def tag_themes(label: str, themes: tuple[Theme, ...], book: RoleBook) -> tuple[str, ...]:
-    """Keys of the themes whose prefLabel or any match term occurs in the duty."""
+    """Keys of the themes whose prefLabel or any match term occurs in the duty, or one of whose
+    English stems starts a word of it (train: training, trains; not restrain)."""
     text = mask_roles(label.replace(" ", ""), book)
-    return tuple(t.key for t in themes if any(term in text for term in (t.zh, *t.terms)))
+    english = mask_roles(label, book) if re.search(r"[A-Za-z]{3}", label) else ""
+    return tuple(
+        t.key
+        for t in themes
+        if any(term in text for term in (t.zh, *t.terms)) or (english and t.stems and _stems(t.stems).search(english))
+    )
+
+
+@lru_cache(maxsize=1024)
+def _stems(stems: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(re.escape(s) for s in stems) + ")", re.IGNORECASE)
 
 
 def count_themes(posts: Sequence[Post]) -> tuple[ThemeCount, ...]:

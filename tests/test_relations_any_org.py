@@ -261,3 +261,24 @@ def test_junior_words_rank_one_below(name: str, rank: int) -> None:
 
     book = RoleBook(next(p for p in load_packs() if p.path.name == "general.ttl"))
     assert book.rank_of(name) == rank
+
+
+def test_english_themes_match_stems_at_word_starts() -> None:
+    from graph.pack import RoleBook
+    from graph.themes import tag_themes
+
+    general = next(p for p in load_packs() if p.path.name == "general.ttl")
+    book = RoleBook(general)
+    assert "training" in tag_themes("Trains new volunteers every spring.", general.themes, book)
+    assert "training" in tag_themes("Organise the training of ushers.", general.themes, book)
+    assert "training" not in tag_themes("Restrain the dogs at the gate.", general.themes, book)
+    assert {"stocktaking", "complaints"} <= set(tag_themes("Do the stocktaking and answer complaints.", general.themes, book))
+    assert {t.zh for t in general.themes} >= {"6S", "索赔", "盘点", "客户投诉"}
+
+
+def test_english_duties_are_compared_on_word_stems() -> None:
+    from graph.overlaps import duty_similarity
+
+    # stems {recruit, train, new, volunteer} and {recruit, hire, train, volunteer}: 2 × 3 / 8
+    assert duty_similarity("Recruits and trains new volunteers.", "Recruit, hire, and train volunteers") == 0.75
+    assert duty_similarity("Record every payment in the ledger.", "Present the budget each year.") == 0.0
