@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import gzip
 import heapq
-import itertools
 import math
 import statistics
 from collections import Counter, defaultdict
@@ -26,6 +25,7 @@ from typing import Any
 
 import jinja2
 import networkx as nx
+import numpy as np
 import orjson
 import pyvis
 from pyvis.network import Network
@@ -47,6 +47,7 @@ BOX_GAP = 145.0  # px between the centres of two boxes in a row (a box is 130 px
 LEVEL_GAP = 110  # px between two levels
 STAGGER_FROM = 4  # a node with this many children, all without children, has them in a staggered double row
 ORDER_PASSES = 4
+LEVEL_ROUNDS = 4
 BAND_WIDTH = 1300  # px: trees no line joins wrap into bands this wide
 BAND_GAP = 40
 STAGGER_DROP = 56  # px the lower half of a staggered row sits below the upper
@@ -71,9 +72,9 @@ class _Texts:
 
 def render_page(model: OrgModel) -> str:
     """The whole HTML page as a string."""
-    texts, facts = _Texts(), dict[int, list[int]]()
-    data = page_data(model, texts, facts)
-    chunks = store_chunks(model, data, texts, facts)
+    texts, facts, ix = _Texts(), dict[int, list[int]](), _index(model)
+    data = page_data(model, texts, facts, ix)
+    chunks = store_chunks(model, data, texts, facts, ix)
     net = _network(model, data)
     nodes, edges, *_ = net.get_network_data()
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
@@ -125,14 +126,16 @@ def _index(model: OrgModel) -> _Index:
     )
 
 
-def page_data(model: OrgModel, texts: _Texts | None = None, facts: dict[int, list[int]] | None = None) -> dict[str, Any]:
+def page_data(
+    model: OrgModel, texts: _Texts | None = None, facts: dict[int, list[int]] | None = None, ix: _Index | None = None
+) -> dict[str, Any]:
     """What the side panel, filters, matrix and store selector show for the group, keyed by role.
 
     ``texts`` and ``facts`` collect the strings and duty facts the page's tables will hold.
     """
     texts = texts if texts is not None else _Texts()
     facts = facts if facts is not None else {}
-    ix = _index(model)
+    ix = ix if ix is not None else _index(model)
     roles = {r.key: r for r in model.roles}
     posts_of: dict[str, list[Post]] = defaultdict(list)
     for post in model.posts:
@@ -314,14 +317,16 @@ def _colour(model: OrgModel, dept: str) -> str:
 # --- the stores: one gzip'd chunk each, opened by the page when the store is chosen -------------
 
 
-def store_chunks(model: OrgModel, data: dict[str, Any], texts: _Texts, facts: dict[int, list[int]]) -> list[str]:
+def store_chunks(
+    model: OrgModel, data: dict[str, Any], texts: _Texts, facts: dict[int, list[int]], ix: _Index | None = None
+) -> list[str]:
     """Each store's posts (placed as an org chart), duties and reporting lines.
 
     A chunk is JSON, gzip'd and base64'd: ``p`` posts (role, written name, line, x, level,
     duties), ``e`` lines [superior, subordinate, explicit, cue, evidence, evidence line, drawn
     upwards]. Duties of one store that overlap are those of one cluster: the page pairs them.
     """
-    ix = _index(model)
+    ix = ix if ix is not None else _index(model)
     by_org: dict[str, list[Post]] = defaultdict(list)
     for post in model.posts:
         by_org[post.org_id].append(post)
@@ -441,14 +446,15 @@ def chart_layout(
     tree = _tree(g, _primary_parents(g, level, rank), level, group, rank)
     x, drop, band = _placed(tree, level)
     y = _y_positions(level, drop, band)
-    found, latest = crossings(g, x, y), x
-    for _ in range(ORDER_PASSES):  # barycentre passes over the siblings: the fewest crossings wins
-        tree = _reordered(g, tree, latest)
+    found, latest, outside = crossings(g, x, y), x, _outside(g)
+    for _ in range(ORDER_PASSES if found else 0):  # barycentre passes over the siblings: the fewest crossings wins
+        tree = _reordered(tree, outside, latest)
         latest, drop, band = _placed(tree, level)
         y2 = _y_positions(level, drop, band)
         found2 = crossings(g, latest, y2)
-        if found2 < found:
-            found, x, y = found2, latest, y2
+        if found2 >= found:
+            break  # a pass that does not help ends the search
+        found, x, y = found2, latest, y2
     return Chart(level=level, x={n: round(v) for n, v in x.items()}, y=y, back=frozenset(back), crossings=found)
 
 
@@ -466,24 +472,41 @@ def _break_cycles(g: nx.DiGraph, rank: dict[str, int]) -> set[tuple[str, str]]:
 
 
 def _levels(g: nx.DiGraph, rank: dict[str, int]) -> dict[str, int]:
+    """Longest path from a top node; a top sits at the level its rank has where lines place it.
+
+    Placing tops moves what hangs under them, so the levels a rank has are read again (a few
+    rounds settle it)."""
     order = list(nx.lexicographical_topological_sort(g))
-    first: dict[str, int] = {}
-    for n in order:  # longest path from any top node
-        first[n] = max((first[p] + 1 for p in g.predecessors(n)), default=0)
+    level = dict.fromkeys(order, 0)
+    for _ in range(LEVEL_ROUNDS):
+        for n in order:
+            parents = [level[p] + 1 for p in g.predecessors(n)]
+            if parents:
+                level[n] = max(parents)
+        usual = _usual_levels(g, level, rank)
+        settled = {n: level[n] if g.in_degree(n) else usual[rank[n]] for n in order}
+        for n in order:
+            parents = [settled[p] + 1 for p in g.predecessors(n)]
+            if parents:
+                settled[n] = max(parents)
+        if settled == level:
+            break
+        level = settled
+    return level
+
+
+def _usual_levels(g: nx.DiGraph, level: dict[str, int], rank: dict[str, int]) -> dict[int, int]:
+    """The level each rank has where a line places it; never above a higher rank's."""
     by_rank: dict[int, list[int]] = defaultdict(list)
-    for n in order:  # where a rank sits when a line places it
+    for n in g:
         if g.in_degree(n):
-            by_rank[rank[n]].append(first[n])
+            by_rank[rank[n]].append(level[n])
     usual: dict[int, int] = {}
     previous = -1
-    for r in sorted(set(rank.values())):  # the level a rank usually has, never above a higher rank's
+    for r in sorted(set(rank.values())):
         found = round(statistics.median(by_rank[r])) if by_rank.get(r) else previous + 1
         usual[r] = previous = max(found, previous, 0)
-    level: dict[str, int] = {}
-    for n in order:
-        parents = [level[p] + 1 for p in g.predecessors(n)]
-        level[n] = max(parents) if parents else usual[rank[n]]
-    return level
+    return usual
 
 
 def _primary_parents(g: nx.DiGraph, level: dict[str, int], rank: dict[str, int]) -> dict[str, str]:
@@ -520,13 +543,20 @@ def _tree(g: nx.DiGraph, parent: dict[str, str], level: dict[str, int], group: d
     return _Tree(kids, parts, lone)
 
 
-def _reordered(g: nx.DiGraph, tree: _Tree, x: dict[str, float]) -> _Tree:
-    """Siblings (and tops) sorted by the barycentre of the lines that leave their subtree."""
+def _outside(g: nx.DiGraph) -> dict[str, list[str]]:
+    """For each node, the nodes that lines from its subtree lead to outside that subtree."""
+    found = {}
+    for n in g:
+        inside = {n} | nx.descendants(g, n)
+        found[n] = [m for k in inside for m in nx.all_neighbors(g, k) if m not in inside]
+    return found
+
+
+def _reordered(tree: _Tree, outside: dict[str, list[str]], x: dict[str, float]) -> _Tree:
+    """Siblings sorted by the barycentre of the lines that leave their subtree."""
 
     def pull(n: str) -> float:
-        inside = {n} | nx.descendants(g, n)
-        outside = [x[m] for k in inside for m in nx.all_neighbors(g, k) if m not in inside and m in x]
-        return statistics.fmean(outside) if outside else x[n]
+        return statistics.fmean(x[m] for m in outside[n]) if outside[n] else x[n]
 
     kids = {n: sorted(ks, key=lambda k: (pull(k), k)) for n, ks in tree.kids.items()}
     return _Tree(kids, tree.parts, tree.lone)
@@ -595,18 +625,22 @@ def _y_positions(level: dict[str, int], drop: dict[str, int], band: dict[str, in
 
 def crossings(g: nx.DiGraph, x: dict[str, float], y: dict[str, int]) -> int:
     """How many pairs of drawn lines cross (lines that share an end do not)."""
-    segments = [((x[u], y[u]), (x[v], y[v]), u, v) for u, v in g.edges]
+    edges = list(g.edges)
+    if len(edges) < 2:
+        return 0
+    index = {n: k for k, n in enumerate(g)}
+    ends = np.array([[index[u], index[v]] for u, v in edges])
+    p = np.array([[x[u], y[u]] for u, _ in edges], dtype=float)
+    q = np.array([[x[v], y[v]] for _, v in edges], dtype=float)
 
-    def side(a: tuple[float, float], b: tuple[float, float], c: tuple[float, float]) -> float:
-        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+    def side(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:  # sign of c against line a→b, all pairs
+        return (b[:, None, 0] - a[:, None, 0]) * (c[None, :, 1] - a[:, None, 1]) - (b[:, None, 1] - a[:, None, 1]) * (
+            c[None, :, 0] - a[:, None, 0]
+        )
 
-    total = 0
-    for (a, b, u1, v1), (c, d, u2, v2) in itertools.combinations(segments, 2):
-        if {u1, v1} & {u2, v2}:
-            continue
-        if side(a, b, c) * side(a, b, d) < 0 and side(c, d, a) * side(c, d, b) < 0:
-            total += 1
-    return total
+    apart = (side(p, q, p) * side(p, q, q) < 0) & (side(p, q, p) * side(p, q, q) < 0).T
+    shared = (ends[:, None, :, None] == ends[None, :, None, :]).any(axis=(2, 3))
+    return int(np.triu(apart & ~shared, 1).sum())
 
 
 # --- the group's network, built with pyvis -----------------------------------------------------

@@ -249,3 +249,124 @@ def test_source_text_is_rendered_as_text(browser, tmp_path: Path) -> None:  # ty
         assert "<img src=x onerror=alert(2)>登记日记账" in page.inner_text("#panel")
         assert page.evaluate("document.querySelectorAll('#panel img, #panel b').length") == 0
         assert page.dialogs == [] and page.errors == []
+
+
+def test_search_lists_every_match_with_its_kind(page) -> None:  # type: ignore[no-untyped-def]
+    page.fill("#search", "经理")
+    kinds = page.locator("#results button").evaluate_all("bs => bs.map(b => b.dataset.kind)")
+    roles = page.evaluate(
+        "Object.values(DATA.roles).filter(r => [r.zh, r.en, ...r.aliases].some(n => n.includes('经理'))).length"
+    )
+    assert kinds.count("role") == roles >= 8  # every matching role, not the first one
+    assert "duty" in kinds  # duty texts that name it too
+    page.fill("#search", "盘点")
+    kinds = page.locator("#results button").evaluate_all("bs => bs.map(b => b.dataset.kind)")
+    assert kinds[0] == "theme" and "duty" in kinds
+    page.fill("#search", "第四篇")
+    first = page.locator("#results button").first
+    assert first.get_attribute("data-kind") == "store"
+    first.click()
+    page.wait_for_function("S.scope === 3")
+    page.fill("#search", "zzzz")
+    assert page.inner_text("#status") == "未找到"
+
+
+def test_address_round_trip(browser, built: BuildResult) -> None:  # type: ignore[no-untyped-def]
+    with open_page(browser, built.out / "org-graph.html") as p:
+        p.evaluate("select('role:chief-accountant')")
+        assert p.evaluate("location.hash") == "#role=chief-accountant"
+        p.select_option("#theme-filter", "stocktaking")
+        p.click("#lang")
+        address = p.url
+        assert "theme=stocktaking" in address and "lang=en" in address
+    with open_page(browser, built.out / "org-graph.html") as p:  # a fresh page at that address
+        p.goto(address)
+        p.reload()
+        p.wait_for_function("window.rgReady === true")
+        assert p.inner_text("#panel h2") == "Chief Accountant"
+        assert p.evaluate("S.theme") == "stocktaking" and p.input_value("#theme-filter") == "stocktaking"
+        assert p.evaluate("window.rgHighlight.chain") == ["role:finance-manager"]
+    target = built.out.resolve().as_uri() + "/org-graph.html#org=org%2F4s-dealership-roles%2F4&post=10"
+    with open_page(browser, built.out / "org-graph.html") as p:  # a store's post
+        p.goto(target)
+        p.reload()
+        p.wait_for_function("window.rgReady === true && S.scope === 3")
+        assert p.inner_text("#panel h2") == "出纳"
+        assert p.locator("#panel .path").all_inner_texts() == ["出纳 → 主办会计 → 财务经理"]
+
+
+def test_escape_clears_the_selection(page) -> None:  # type: ignore[no-untyped-def]
+    page.evaluate("select('role:cashier')")
+    page.fill("#search", "经理")
+    page.keyboard.press("Escape")
+    assert page.evaluate("S.selected") is None and page.evaluate("window.rgHighlight.chain") == []
+    assert page.locator("#results li").count() == 0
+    assert page.locator("#panel h2").count() == 0
+    assert page.evaluate("location.hash") == ""
+
+
+def test_keyboard_reaches_nodes_and_matrix_cells(page) -> None:  # type: ignore[no-untyped-def]
+    button = page.locator("#node-list button", has_text="出纳")
+    button.focus()
+    page.keyboard.press("Enter")
+    assert page.inner_text("#panel h2") == "出纳"
+    cell = page.locator("table.matrix td.hit").first
+    cell.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate("document.activeElement.tagName") == "TD"
+    page.keyboard.press("Enter")
+    name = page.evaluate("document.activeElement.parentElement.cells[0].textContent")
+    theme = page.evaluate("document.activeElement.dataset.theme")
+    assert page.inner_text("#panel h2") == name and page.evaluate("S.theme") == theme
+
+
+def test_language_switch_rerenders_labels_and_panel(page) -> None:  # type: ignore[no-untyped-def]
+    page.evaluate("select('role:service-manager')")
+    page.click("#lang")
+    assert page.inner_text("#panel h2") == "Service Manager"
+    headings = page.locator("#panel h3, #panel h4, #legend h3, footer h3").all_inner_texts()
+    assert headings and not [h for h in headings if any("\u4e00" <= c <= "\u9fff" for c in h)]
+    assert page.evaluate("nodes.get('role:cashier').label") == "Cashier"
+    assert page.inner_text("#layout") == "View: org chart" and "Sales" in page.inner_text("#legend")
+    assert "Warranty claims" in page.inner_text("table.matrix thead")
+    page.click("#lang")
+    assert page.inner_text("#panel h2") == "服务经理"
+
+
+def test_phone_width_one_column_and_a_drawer(browser, built: BuildResult) -> None:  # type: ignore[no-untyped-def]
+    with open_page(browser, built.out / "org-graph.html", width=390, height=844) as p:
+        assert p.evaluate("document.documentElement.scrollWidth") <= 390
+        chart = p.evaluate("document.querySelector('#network').getBoundingClientRect().width")
+        assert chart >= 380  # the chart spans the phone
+        assert p.evaluate("getComputedStyle(document.getElementById('panel')).transform") != "none"  # drawer shut
+        p.evaluate("select('role:chief-accountant')")
+        p.wait_for_timeout(300)
+        box = p.evaluate("document.getElementById('panel').getBoundingClientRect().toJSON()")
+        assert box["left"] == 0 and box["right"] <= 390 and box["top"] < 844  # the drawer is open, on screen
+        assert p.evaluate("document.documentElement.scrollWidth") <= 390
+        p.click("#close-panel")
+        assert p.evaluate("document.getElementById('panel').classList.contains('open')") is False
+
+
+def test_whole_chart_png_and_matrix_csv(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    page.evaluate("network.moveTo({scale: 2, position: {x: 0, y: 0}, animation: false})")  # zoomed in: the export is still whole
+    with page.expect_download() as download:
+        page.click("#png")
+    saved = tmp_path / "chart.png"
+    download.value.save_as(saved)
+    data = saved.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and saved.stat().st_size > 20_000
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    span = page.evaluate(
+        "(() => { const p = network.getPositions(visibleIds()); const xs = Object.values(p).map(v => v.x);"
+        " return Math.max(...xs) - Math.min(...xs); })()"
+    )
+    assert width >= span + 140 and height > 400  # every box, a title and a legend
+    with page.expect_download() as download:
+        page.click("#csv")
+    csv_file = tmp_path / "matrix.csv"
+    download.value.save_as(csv_file)
+    rows = csv_file.read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0].startswith(",") and "索赔" in rows[0]
+    assert len(rows) == 1 + len(visible_nodes(page))

@@ -1,0 +1,44 @@
+"""The org-chart layout and the page's data, worked out by hand on tiny charts."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from graph.page import chart_layout, crossings
+
+
+def test_levels_by_the_longest_path_from_the_top() -> None:
+    # gm → finance → accountant → cashier, and gm → cashier directly: the cashier stays below the accountant
+    lines = [("gm", "fin", 1), ("fin", "acc", 1), ("acc", "cash", 1), ("gm", "cash", 1)]
+    rank = {"gm": 1, "fin": 3, "acc": 5, "cash": 7}
+    chart = chart_layout(list(rank), lines, rank=rank, group=dict.fromkeys(rank, "d"))
+    assert chart.level == {"gm": 0, "fin": 1, "acc": 2, "cash": 3}
+    assert chart.y["gm"] < chart.y["fin"] < chart.y["acc"] < chart.y["cash"]
+
+
+def test_rank_places_a_top_that_no_line_reaches() -> None:
+    # 'parts' has no line up: it sits where rank 3 usually sits (below the gm), its clerk one below
+    lines = [("gm", "sales", 1), ("parts", "clerk", 1)]
+    rank = {"gm": 1, "sales": 3, "parts": 3, "clerk": 7, "lone": 7}
+    chart = chart_layout(list(rank), lines, rank=rank, group=dict.fromkeys(rank, "d"))
+    assert chart.level == {"gm": 0, "sales": 1, "parts": 1, "clerk": 2, "lone": 2}
+
+
+def test_a_cycle_is_broken_against_rank() -> None:
+    lines = [("a", "b", 1), ("b", "a", 1)]  # b (rank 5) 'leads' a (rank 3): that line is the one dropped
+    chart = chart_layout(["a", "b"], lines, rank={"a": 3, "b": 5}, group={"a": "d", "b": "d"})
+    assert chart.back == {("b", "a")} and chart.level == {"a": 0, "b": 1}
+
+
+def test_crossings_are_counted_and_siblings_reordered() -> None:
+    g = nx.DiGraph([("a", "c"), ("b", "d")])
+    assert crossings(g, {"a": 0, "b": 1, "c": 1, "d": 0}, {"a": 0, "b": 0, "c": 1, "d": 1}) == 1
+    assert crossings(g, {"a": 0, "b": 1, "c": 0, "d": 1}, {"a": 0, "b": 0, "c": 1, "d": 1}) == 0
+    # two managers and their staff, one staff member also reporting to the other manager
+    lines = [("gm", "m1", 2), ("gm", "m2", 2), ("m1", "s1", 2), ("m1", "s2", 2), ("m2", "s3", 2), ("m2", "s2", 1)]
+    rank = {"gm": 1, "m1": 3, "m2": 3, "s1": 7, "s2": 7, "s3": 7}
+    chart = chart_layout(list(rank), lines, rank=rank, group=dict.fromkeys(rank, "d"))
+    assert chart.crossings == 0
+    assert chart.x["s1"] < chart.x["s2"] < chart.x["s3"]  # s2 sits next to m2's staff
+    widths = sorted(chart.x[n] for n in ("s1", "s2", "s3"))
+    assert all(b - a >= 140 for a, b in zip(widths, widths[1:], strict=False))  # boxes do not overlap
