@@ -232,6 +232,7 @@ def main() -> None:
     parser.add_argument("--max-rss-gb", type=float, default=8, help="memory of a case before it is killed")
     parser.add_argument("--jobs", type=int, default=0, help="BuildOptions.jobs (0: the build's default)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--results", type=Path, default=WORK / "shapes.json", help="where the figures go")
     args = parser.parse_args()
     cases = [("damaged", n) for n in args.damaged] + [("copies", n) for n in args.copies]
     cases += [("tiny", n) for n in args.tiny] + [("line", round(mb * 1000)) for mb in args.line_mb]
@@ -245,7 +246,8 @@ def main() -> None:
     meta = {"timeout_s": args.timeout, "max_rss_gb": args.max_rss_gb, "jobs": args.jobs, "seed": args.seed}
     meta["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]  # others' work on this machine: noise
     output = {"settings": meta, "cases": results, "summary": found}
-    (WORK / "shapes.json").write_text(json.dumps(output, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps(output, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(table(results, found))
 
 
