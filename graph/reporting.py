@@ -181,10 +181,24 @@ def english_mentions(text: str, book: RoleBook) -> list[Mention]:
     found: list[Mention] = []
     for cue in table.cues:
         for match in cue.pattern.finditer(text):
-            phrase, end = noun_phrase(text, match.end(), table)
-            if phrase:
-                found.append(Mention((phrase,), text[match.start() : end], cue.up, False, cue.ranked))
+            names: list[str] = []
+            end = pos = match.end()
+            while True:  # 'the shelving volunteers and the reading buddies'
+                phrase, phrase_end = noun_phrase(text, pos, table)
+                if not phrase:
+                    break
+                names.append(phrase)
+                end = phrase_end
+                joiner = _JOINER.match(text, end)
+                if joiner is None:
+                    break
+                pos = joiner.end()
+            if names:
+                found.append(Mention(tuple(names), text[match.start() : end], cue.up, False, cue.ranked))
     return found
+
+
+_JOINER = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)", re.IGNORECASE)
 
 
 def noun_phrase(text: str, pos: int, table: EnglishCues) -> tuple[str, int]:
@@ -219,6 +233,13 @@ def _compact(text: str) -> str:
     return "".join(c for c in normalize(text).casefold() if c.isalnum())
 
 
+def _singular(word: str) -> str:
+    """An English plural's singular, roughly: buddies → buddy, volunteers → volunteer."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
 def match_post(name: str, posts: Sequence[Post], roles: Mapping[str, Role], *, exclude: str = "") -> Post | None:
     """The post a written name means among an organization's posts: equal to its name, label or
     its role's labels and aliases (normalised, casefolded), else one name inside the other
@@ -226,17 +247,19 @@ def match_post(name: str, posts: Sequence[Post], roles: Mapping[str, Role], *, e
     want = _compact(name)
     if len(want) < 2:
         return None
+    wants = {want, _singular(want)} if want.isascii() else {want}
     candidates = [p for p in posts if p.id != exclude]
     for post in candidates:
         role = roles.get(post.role)
         labels = (post.label, post.name_written, *((role.zh, role.en, *role.aliases) if role else ()))
-        if want in {_compact(label) for label in labels}:
+        if wants & {_compact(label) for label in labels}:
             return post
     contained = [
         (abs(len(n) - len(want)), i, p)
         for i, p in enumerate(candidates)
         for n in {_compact(p.label), _compact(p.name_written)}
-        if len(n) >= 2 and (want in n or n in want)
+        for w in wants
+        if len(n) >= 2 and (w in n or n in w)
     ]
     return min(contained, key=lambda c: (c[0], c[1]))[2] if contained else None
 

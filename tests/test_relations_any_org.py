@@ -73,7 +73,7 @@ LIBRARY = """\
 ### Responsibilities
 
 - Reports to the library director on volunteer hours.
-- Supervises the shelving volunteers.
+- Supervises the shelving volunteers and the reading buddies.
 - Recruits and trains new volunteers.
 
 ## Shelving Volunteer
@@ -214,6 +214,7 @@ def test_english_cues(tmp_path: Path) -> None:
     assert _edges(model, "explicit") == {
         ("Volunteer Coordinator", "role library director"),  # reports to the X
         ("Shelving Volunteer", "Volunteer Coordinator"),  # under the direction of; supervises (the other way)
+        ("Reading Buddy", "Volunteer Coordinator"),  # supervises A and B: both
         ("Reading Buddy", "Children's Librarian"),  # assists the X
         ("Children's Librarian", "role library director"),  # reporting into
         ("Branch Manager", "role library board"),  # subject to the control of the X
