@@ -370,3 +370,31 @@ def test_whole_chart_png_and_matrix_csv(page, tmp_path: Path) -> None:  # type: 
     rows = csv_file.read_text(encoding="utf-8-sig").splitlines()
     assert rows[0].startswith(",") and "索赔" in rows[0]
     assert len(rows) == 1 + len(visible_nodes(page))
+
+
+def test_overlap_table_filtered_by_theme_roles_and_store(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    page.click("#tab-overlaps")
+    every = page.evaluate("overlapRows().length")
+    assert every > 20
+    page.select_option("#theme-filter", "claims")
+    rows = page.evaluate("overlapRows()")
+    assert 0 < len(rows) < every and all("claims" in r["themes"] for r in rows)
+    page.fill("#pair-filter", "服务顾问 索赔员")  # which roles overlap on 索赔, and where
+    rows = page.evaluate("overlapRows()")
+    assert rows and all({r["a"], r["b"]} == {"服务顾问", "索赔员"} for r in rows)
+    assert all("L" in r["wa"] and "L" in r["wb"] for r in rows)
+    with page.expect_download() as download:
+        page.click("#csv")
+    saved = tmp_path / "overlaps.csv"
+    download.value.save_as(saved)
+    assert len(saved.read_text(encoding="utf-8-sig").splitlines()) == 1 + len(rows)
+    page.fill("#pair-filter", "")
+    page.select_option("#store", str(FOURTH))  # one store: its own pairs
+    page.wait_for_function("S.scope === 3")
+    rows = page.evaluate("overlapRows()")
+    names = set(page.evaluate("Object.keys(VIEW.info).map(id => nodeName(id))"))
+    assert all(r["a"] in names and r["b"] in names for r in rows)
+    page.click("#tab-matrix")
+    page.select_option("#theme-filter", "")
+    posts = page.evaluate("Object.values(VIEW.info).filter(i => !i.ghost).length")
+    assert page.locator("table.matrix tbody tr").count() == posts  # counted per post
