@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.errors import QueryError, RolegraphError, excerpt
+from graph.lifetime import die_with_parent
 from graph.queries import Bindings, bind_query, canonical_text, refuse_service
 
 TIMEOUT = 60
@@ -165,17 +166,8 @@ def _start_oxigraph(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         process_group=0,  # a group of its own: a terminal's signals reach rolegraph, which stops it in order
-        preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        preexec_fn=die_with_parent if sys.platform == "linux" else None,
     )
-
-
-def _die_with_parent() -> None:
-    """In the child, before exec: the kernel kills it when its parent dies, even by SIGKILL."""
-    import ctypes
-    import signal
-
-    pr_set_pdeathsig = 1
-    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:

@@ -29,6 +29,7 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from graph.errors import OntologyError, ValidationError
+from graph.lifetime import die_with_parent
 from graph.paths import SHAPES_FILE
 from graph.serialize import read_graph
 
@@ -131,6 +132,7 @@ def _checked_in_halves(path: Path) -> list[Violation]:
     child = os.fork()
     if child == 0:  # pragma: no cover (runs in the child; the parent reads what it wrote)
         try:
+            die_with_parent()
             with os.fdopen(writable, "wb") as out:
                 out.write(pickle.dumps(find_violations(kg, theirs)))
         finally:
@@ -178,7 +180,7 @@ class BackgroundCheck:
 
     def __init__(self) -> None:
         context = multiprocessing.get_context(_start_method())
-        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=die_with_parent)
         self.warming: Future[None] = self.pool.submit(_warm)
 
     def start(self, path: Path) -> Callable[[], None]:

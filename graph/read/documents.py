@@ -21,6 +21,7 @@ from pathlib import Path
 
 from graph import __version__
 from graph.clean import Correction, clean_source
+from graph.lifetime import die_with_parent
 from graph.model import CleanText, Document, SourceText
 from graph.read.recognise import split_document
 from graph.source import read_source
@@ -63,7 +64,8 @@ def read_documents(paths: Sequence[Path], options: ReadOptions, *, progress: Pro
     work = [(path, options) for path in paths]
     if options.jobs > 1 and len(paths) > 1:
         context = get_context("fork") if "fork" in _start_methods() else get_context()
-        with ProcessPoolExecutor(max_workers=min(options.jobs, len(paths)), mp_context=context) as pool:
+        workers = min(options.jobs, len(paths))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent) as pool:
             readings = []
             for i, reading in enumerate(pool.map(_read_one, work, chunksize=max(1, len(work) // (8 * options.jobs)))):
                 readings.append(reading)
