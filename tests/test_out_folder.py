@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from graph.cli import main
 from graph.model import OrgModel
@@ -156,3 +158,11 @@ def test_overlaps_csv_of_an_empty_model_is_its_header() -> None:
         "overlap,score,shared_themes,post_a,post_a_label,role_a,organization_a,duty_a,duty_a_line,duty_a_text,"
         "post_b,post_b_label,role_b,organization_b,duty_b,duty_b_line,duty_b_text"
     ]
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))
+def test_a_csv_cell_reads_back_as_its_text_with_at_most_a_leading_apostrophe(text: str) -> None:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\n").writerow([neutralise_cell(text), "x"])
+    cell = next(csv.reader(io.StringIO(buffer.getvalue(), newline="")))[0]
+    assert cell == ("'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text)

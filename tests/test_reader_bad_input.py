@@ -119,3 +119,10 @@ def test_unused_lines_are_said_on_stderr_with_their_count(tmp_path: Path) -> Non
     result = CliRunner().invoke(main, ["build", str(source), "--out", str(tmp_path / "out"), "--no-validate", "--no-cache"])
     assert result.exit_code == 0, result.output
     assert "note: 2 lines were not read as part of a position" in result.output
+
+
+def test_a_position_heading_longer_than_24_characters_is_its_own_position(tmp_path: Path) -> None:
+    heading = "华东区域某某汽车销售服务有限公司售后服务部高级服务顾问岗位职责"  # 27 characters before 岗位职责
+    doc = read_text(tmp_path, f"出纳岗位职责\n1、收款。\n{heading}\n1、接待客户。\n2、登记维修。\n")
+    posts = [(p.name, len(p.duties), p.department) for p in doc.organizations[0].posts]
+    assert posts == [("出纳", 1, None), ("售后服务部高级服务顾问", 2, "售后服务部")]
