@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from graph import __version__
@@ -105,13 +105,21 @@ def overlaps_csv(model: OrgModel) -> str:
     duty = {d.id: d for p in model.posts for d in p.duties}
     roles = {r.key: r for r in model.roles}
     themes = {t.key: t for t in model.themes}
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(OVERLAP_COLUMNS)
+    rows: list[Sequence[object]] = [OVERLAP_COLUMNS]
     for o in model.overlaps:
         row: list[object] = [o.id, f"{o.score:.2f}", ";".join(themes[t].zh for t in o.themes)]
         for duty_id in (o.duty_a, o.duty_b):
             post, d = owner[duty_id], duty[duty_id]
             row += [post.id, post.label, roles[post.role].zh, post.org_id, d.id, d.line, d.label]
+        rows.append(row)
+    return csv_text(rows)
+
+
+def csv_text(rows: Iterable[Sequence[object]]) -> str:
+    """Rows as CSV with RFC 4180 line ends, so that a CR or LF inside a cell is quoted (with bare
+    LF line ends a CR in a duty was written unquoted and split its row), every cell neutralised."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
         writer.writerow([neutralise_cell(cell) for cell in row])
     return buffer.getvalue()
