@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 from graph.model import Department, Document, Duty, Organization, OrgModel, Pack, PackChoice, Post, PostText, Role, Theme
 from graph.overlaps import DEFAULT_THRESHOLD, comparable, find_overlaps
 from graph.pack import RoleBook, choose_book, is_latin
-from graph.reporting import Evidence, field_lines, find_mentions, find_reporting, infer_reporting
+from graph.reporting import Evidence, department_prefix, field_lines, find_mentions, find_reporting, infer_reporting
 from graph.script import normalize
 from graph.themes import count_themes, is_boilerplate, share_themes, tag_themes
 
@@ -131,8 +131,9 @@ def read_post(text: PostText, org_id: str, slug: str, org_index: int, pack: Pack
     )
     name = normalize(text.name) if text.name else ""
     role = book.resolve(name, default_rank=7, gloss=text.gloss) if name else None
-    stated = normalize(text.department) if text.department else ""
-    department = (book.department_named(stated) or book.add_department(text.department or "")) if stated else None
+    written = text.department or (department_prefix(name, book) if name else None) or ""
+    stated = normalize(written)
+    department = (book.department_named(stated) or book.add_department(written)) if stated else None
     return Post(
         id=post_id,
         source=slug,

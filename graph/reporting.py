@@ -44,6 +44,7 @@ class ChineseCues:
     qualifiers: re.Pattern[str]
     separators: re.Pattern[str]
     frame_tail: re.Pattern[str]
+    unit_prefix: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,23 @@ def _read_table(name: str) -> dict[str, Any]:
 def chinese_cues() -> ChineseCues:
     data = _read_table("zh")
     cues = tuple(Cue(c["verb"], c.get("after"), bool(c["up"]), bool(c.get("ranked", True))) for c in data["cue"])
-    return ChineseCues(cues, re.compile(data["qualifiers"]), re.compile(data["separators"]), re.compile(data["frame_tail"]))
+    units = "|".join(re.escape(u) for u in data["unit_endings"])
+    return ChineseCues(
+        cues,
+        re.compile(data["qualifiers"]),
+        re.compile(data["separators"]),
+        re.compile(data["frame_tail"]),
+        re.compile(rf"^([\u3400-\u9fff]{{1,8}}?(?:{units}))([\u3400-\u9fff]{{2,}})$"),
+    )
+
+
+def department_prefix(name: str, book: RoleBook) -> str | None:
+    """The unit a post name starts with (客服部领班 → 客服部), when the rest is a title and the
+    pack does not know the whole name as a role (its role's department then stands)."""
+    match = chinese_cues().unit_prefix.match(name)
+    if match is None or book.lookup(name) is not None or book.rank_of(match.group(2)) is None:
+        return None
+    return match.group(1)
 
 
 @lru_cache(maxsize=1)

@@ -283,3 +283,14 @@ def test_english_duties_are_compared_on_word_stems() -> None:
     # stems {recruit, train, new, volunteer} and {recruit, hire, train, volunteer}: 2 × 3 / 8
     assert duty_similarity("Recruits and trains new volunteers.", "Recruit, hire, and train volunteers") == 0.75
     assert duty_similarity("Record every payment in the ledger.", "Present the budget each year.") == 0.0
+
+
+def test_a_unit_at_the_start_of_a_name_states_the_department(tmp_path: Path) -> None:
+    text = (
+        "护理部护士长岗位职责\n1. 负责病房的护理管理。\n2. 组织护士的业务培训。\n\n"
+        "护士岗位职责\n1. 在护士长的领导下，做好病人的护理。\n2. 保持病房卫生。\n"
+    )
+    model = _model(tmp_path, "ward.txt", text)
+    assert _dept(model, "护理部护士长") == ("护理部", "", False)  # 护理部 + 护士长: stated by the name
+    assert _dept(model, "护士")[2] is True  # 护士 says no department: inferred
+    assert ("护士", "护理部护士长") in _edges(model, "explicit")  # 在护士长的领导下: the post named alike
