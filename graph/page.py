@@ -113,6 +113,13 @@ class _Index:
     cluster_of: dict[str, int]  # duty id → index of its cluster in model.clusters
     org_name: dict[str, str]
     store_of: dict[str, int]  # org id → its index in model.organizations
+    bit: dict[str, int]  # theme key → its bit in a duty's theme bits
+
+    def theme_bits(self, themes: tuple[str, ...]) -> int:
+        bits = 0
+        for theme in themes:
+            bits |= self.bit[theme]
+        return bits
 
 
 def _index(model: OrgModel) -> _Index:
@@ -123,6 +130,7 @@ def _index(model: OrgModel) -> _Index:
         cluster_of={m: k for k, c in enumerate(model.clusters) for m in c.members},
         org_name={o.id: o.heading for o in model.organizations},
         store_of={o.id: k for k, o in enumerate(model.organizations)},
+        bit={t.key: 1 << k for k, t in enumerate(model.themes)},
     )
 
 
@@ -218,7 +226,7 @@ def _duties(post: Post, ix: _Index, texts: _Texts, facts: dict[int, list[int]], 
     previous = 0
     for k, d in enumerate(post.duties):
         t = texts(d.label)
-        fact = [ix.cluster_of.get(d.id, -1), sum(1 << themes.index(th) for th in set(d.themes)), int(d.boilerplate)]
+        fact = [ix.cluster_of.get(d.id, -1), ix.theme_bits(d.themes), int(d.boilerplate)]
         if facts.setdefault(t, fact) != fact:
             rows.setdefault("dx", []).append([k, *fact])
         rows["d"].append(t)
@@ -443,10 +451,11 @@ def chart_layout(
             g.add_edge(sup, sub, weight=g.edges[sup, sub]["weight"] + weight if g.has_edge(sup, sub) else weight)
     back = _break_cycles(g, rank)
     level = _levels(g, rank)
-    tree = _tree(g, _primary_parents(g, level, rank), level, group, rank)
+    below = _descendants(g)
+    tree = _tree(g, _primary_parents(g, level, rank), level, group, rank, below)
     x, drop, band = _placed(tree, level)
     y = _y_positions(level, drop, band)
-    found, latest, outside = crossings(g, x, y), x, _outside(g)
+    found, latest, outside = crossings(g, x, y), x, _outside(g, below)
     for _ in range(ORDER_PASSES if found else 0):  # barycentre passes over the siblings: the fewest crossings wins
         tree = _reordered(tree, outside, latest)
         latest, drop, band = _placed(tree, level)
@@ -461,6 +470,8 @@ def chart_layout(
 def _break_cycles(g: nx.DiGraph, rank: dict[str, int]) -> set[tuple[str, str]]:
     """Drop, from each cycle, the line that most contradicts rank (then the weakest)."""
     back: set[tuple[str, str]] = set()
+    if nx.is_directed_acyclic_graph(g):
+        return back
     while True:
         try:
             cycle = nx.find_cycle(g)
@@ -476,7 +487,7 @@ def _levels(g: nx.DiGraph, rank: dict[str, int]) -> dict[str, int]:
 
     Placing tops moves what hangs under them, so the levels a rank has are read again (a few
     rounds settle it)."""
-    order = list(nx.lexicographical_topological_sort(g))
+    order = list(nx.topological_sort(g))  # the same order every time: nodes and lines were added sorted
     level = dict.fromkeys(order, 0)
     for _ in range(LEVEL_ROUNDS):
         for n in order:
@@ -525,14 +536,33 @@ class _Tree:
     lone: list[str]
 
 
-def _tree(g: nx.DiGraph, parent: dict[str, str], level: dict[str, int], group: dict[str, str], rank: dict[str, int]) -> _Tree:
+def _descendants(g: nx.DiGraph) -> dict[str, set[str]]:
+    """Every node's subordinates, direct or not: one pass from the bottom of the (acyclic) graph."""
+    below: dict[str, set[str]] = {}
+    for n in reversed(list(nx.topological_sort(g))):
+        found: set[str] = set()
+        for k in g.successors(n):
+            found |= below[k]
+            found.add(k)
+        below[n] = found
+    return below
+
+
+def _tree(
+    g: nx.DiGraph,
+    parent: dict[str, str],
+    level: dict[str, int],
+    group: dict[str, str],
+    rank: dict[str, int],
+    below: dict[str, set[str]],
+) -> _Tree:
     """The highest and largest tree first; siblings by department and rank to start with."""
     first = sorted(g, key=lambda n: (group.get(n, ""), rank.get(n, 0), n))
     kids: dict[str, list[str]] = {n: [] for n in g}
     for n in first:
         if n in parent:
             kids[parent[n]].append(n)
-    size = {n: len(nx.descendants(g, n)) for n in g}
+    size = {n: len(below[n]) for n in g}
     parts = []
     for part in nx.weakly_connected_components(g):
         tops = sorted((n for n in part if n not in parent and g.out_degree(n)), key=lambda n: (level[n], -size[n], n))
@@ -543,11 +573,11 @@ def _tree(g: nx.DiGraph, parent: dict[str, str], level: dict[str, int], group: d
     return _Tree(kids, parts, lone)
 
 
-def _outside(g: nx.DiGraph) -> dict[str, list[str]]:
+def _outside(g: nx.DiGraph, below: dict[str, set[str]]) -> dict[str, list[str]]:
     """For each node, the nodes that lines from its subtree lead to outside that subtree."""
     found = {}
     for n in g:
-        inside = {n} | nx.descendants(g, n)
+        inside = {n} | below[n]
         found[n] = [m for k in inside for m in nx.all_neighbors(g, k) if m not in inside]
     return found
 
