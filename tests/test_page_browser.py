@@ -398,3 +398,27 @@ def test_overlap_table_filtered_by_theme_roles_and_store(page, tmp_path: Path) -
     page.select_option("#theme-filter", "")
     posts = page.evaluate("Object.values(VIEW.info).filter(i => !i.ghost).length")
     assert page.locator("table.matrix tbody tr").count() == posts  # counted per post
+
+
+def test_collapse_and_expand_a_subtree(page) -> None:  # type: ignore[no-untyped-def]
+    page.evaluate("select('role:finance-manager')")
+    page.click("#fold")
+    hidden = {"role:chief-accountant", "role:treasury-cashier", "role:cashier"}
+    assert not hidden & set(visible_nodes(page))
+    assert page.evaluate("nodes.get('role:finance-manager').label") == "财务经理 ＋3"
+    assert_fitted(page)
+    page.click("#fold")
+    assert hidden <= set(visible_nodes(page))
+
+
+def test_whole_chart_svg_with_title_and_legend(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    page.uncheck("input[data-dept='sales']")
+    with page.expect_download() as download:
+        page.click("#svg")
+    saved = tmp_path / "chart.svg"
+    download.value.save_as(saved)
+    text = saved.read_text(encoding="utf-8")
+    assert text.startswith("<svg") and 'fill="#ffffff"' in text
+    assert text.count('class="box"') == len(visible_nodes(page))
+    assert "集团" in text and "销售部" in text  # the title names the filter; the legend the departments
+    assert ">总经理<" in text and ">销售经理<" not in text
