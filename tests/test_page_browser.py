@@ -422,3 +422,14 @@ def test_whole_chart_svg_with_title_and_legend(page, tmp_path: Path) -> None:  #
     assert text.count('class="box"') == len(visible_nodes(page))
     assert "集团" in text and "销售部" in text  # the title names the filter; the legend the departments
     assert ">总经理<" in text and ">销售经理<" not in text
+
+
+def test_tooltips_and_no_request_after_use(page) -> None:  # type: ignore[no-untyped-def]
+    assert page.evaluate("nodes.get('role:service-manager').title").startswith("服务经理 · 售后服务部 · 4 个岗位")
+    page.select_option("#store", "0")
+    page.wait_for_function("S.scope === 0")
+    page.evaluate("select(Object.keys(VIEW.info)[0])")
+    page.click("#tab-overlaps")
+    page.click("#tab-matrix")
+    assert [u for u in page.requests if not u.startswith(("file:", "data:", "blob:"))] == []
+    assert page.errors == []
