@@ -226,6 +226,13 @@ def test_responsibility_matrix(page) -> None:  # type: ignore[no-untyped-def]
         " return row.cells[heads.indexOf('索赔')].textContent; })()"
     )
     assert row == "27"
+    shades = page.evaluate(
+        "[...document.querySelectorAll('table.matrix td.hit')].map(td => [Number(td.textContent), td.style.background])"
+    )
+    most = max(n for n, _ in shades)
+    assert {b for n, b in shades if n == most} == {"rgba(78, 121, 167, 0.9)"}  # the scale spans the data
+    assert len({b for _, b in shades}) >= 8  # and tells small counts apart
+    assert page.locator("table.matrix thead th").first.evaluate("th => getComputedStyle(th).position") == "sticky"
 
 
 def test_source_text_is_rendered_as_text(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
