@@ -27,6 +27,8 @@ from graph.script import normalize
 CUES_DIR = Path(__file__).resolve().parent / "cues"
 FIELD_MEANINGS = ("superior", "subordinates")
 FIELD_SEPARATORS = re.compile(r"[、,，;；/／]|以及|及|和|与|\band\b|&")
+FIELD_ASIDE = re.compile(r"[（(][^（）()]*[）)]")
+FIELD_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 FIELD_NOISE = re.compile(r"^(?:本部门|部门|全体|各|所有)|(?:等|等岗位|等人员|全体人员)$")
 
 
@@ -402,8 +404,9 @@ def field_lines(posts: Sequence[Post], books: Mapping[str, RoleBook], roles: dic
 def field_names(field: PostField) -> list[str]:
     """The names a field's value lists: '厨房领班及员工' → 厨房领班, 员工; 'Directors' → Directors."""
     names = []
-    for part in FIELD_SEPARATORS.split(field.value):
-        name = FIELD_NOISE.sub("", part.strip(" \t:：.。()（）"))
+    value = FIELD_ASIDE.sub("", field.value)  # 餐饮部经理（张三）: the person is not the post
+    for part in FIELD_SEPARATORS.split(value):
+        name = FIELD_ARTICLE.sub("", FIELD_NOISE.sub("", part.strip(" \t:：.。()（）")))
         if name and name.casefold() not in {"none", "n/a", "无", "-"}:
             names.append(name)
     return names

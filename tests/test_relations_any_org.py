@@ -294,3 +294,20 @@ def test_a_unit_at_the_start_of_a_name_states_the_department(tmp_path: Path) -> 
     assert _dept(model, "护理部护士长") == ("护理部", "", False)  # 护理部 + 护士长: stated by the name
     assert _dept(model, "护士")[2] is True  # 护士 says no department: inferred
     assert ("护士", "护理部护士长") in _edges(model, "explicit")  # 在护士长的领导下: the post named alike
+
+
+def test_more_cue_and_field_forms(tmp_path: Path) -> None:
+    zh = (
+        "前厅经理岗位职责\n1. 负责前厅的全面管理。\n2. 制定前厅的工作计划。\n\n"
+        "行李员岗位职责\n1. 接受前厅经理的领导，负责行李的运送。\n2. 保持行李房整洁。\n\n"
+        "门童岗位职责\n1. 听从前厅经理的安排，迎送客人。\n2. 保持门前秩序。\n"
+    )
+    assert _edges(_model(tmp_path, "hotel.txt", zh), "explicit") == {("行李员", "前厅经理"), ("门童", "前厅经理")}
+    en = (
+        "# Club roles\n\n## Captain\n\nReports to: The Club Committee (elected yearly)\n\n### Tasks\n\n"
+        "- Pick the team for each match.\n- Lead the warm-up.\n\n"
+        "## Kit Steward\n\n### Tasks\n\n- Works under the captain on match days.\n- Wash the shirts after each match.\n"
+    )
+    model = _model(tmp_path, "club.md", en)
+    assert _edges(model, "field") == {("Captain", "role Club Committee")}  # article and aside dropped
+    assert _edges(model, "explicit") == {("Kit Steward", "Captain")}  # works under the X
