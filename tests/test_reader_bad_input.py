@@ -126,3 +126,13 @@ def test_a_position_heading_longer_than_24_characters_is_its_own_position(tmp_pa
     doc = read_text(tmp_path, f"出纳岗位职责\n1、收款。\n{heading}\n1、接待客户。\n2、登记维修。\n")
     posts = [(p.name, len(p.duties), p.department) for p in doc.organizations[0].posts]
     assert posts == [("出纳", 1, None), ("售后服务部高级服务顾问", 2, "售后服务部")]
+
+
+def test_a_part_heading_is_a_department_not_another_organization(tmp_path: Path) -> None:
+    text = (
+        "第一篇:某店岗位职责\n第一部分 管理层\n总经理岗位职责\n1、主持全面工作。\n"
+        "第二部分 销售部\n销售经理岗位职责\n1、完成销售指标。\n"
+    )
+    doc = read_text(tmp_path, text)
+    assert len(doc.organizations) == 1
+    assert [(p.name, p.department) for p in doc.organizations[0].posts] == [("总经理", "管理层"), ("销售经理", "销售部")]

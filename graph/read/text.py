@@ -136,6 +136,11 @@ def genre_blocks(number: int, text: str, lex: Lexicon) -> list[Block]:
     headings (出纳岗位职责), sections, fields, numbered items, or a paragraph."""
     org = ORG_HEADING.match(text)
     if org:
+        title = org.group("title").strip()
+        unit = DEPARTMENT_HEADING.match(title)
+        if unit or ("部分" in text[: org.start("title")] and 0 < len(title) <= 12):
+            # '第一部分 销售部', '第一部分 管理层': a part of the organization, not another one
+            return [Block("department", number, text, label=unit.group("name") if unit else title)]
         return [Block("organization", number, text, label=org.group("title"))]
     inline = _inline_sections(number, text, lex)
     if inline:
