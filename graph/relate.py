@@ -12,16 +12,12 @@ from rapidfuzz import fuzz, process
 from graph.model import Department, Document, Duty, Organization, OrgModel, Pack, PackChoice, Post, PostText, Role, Theme
 from graph.overlaps import DEFAULT_THRESHOLD, comparable, find_overlaps
 from graph.pack import RoleBook, choose_book, is_latin
-from graph.reporting import Evidence, department_prefix, field_lines, find_mentions, find_reporting, infer_reporting
+from graph.reporting import Evidence, chinese_cues, department_prefix, field_lines, find_mentions, find_reporting, infer_reporting
 from graph.script import normalize
 from graph.themes import count_themes, is_boilerplate, share_themes, tag_themes
 
 log = logging.getLogger(__name__)
 UNNAMED = "未命名岗位"
-# Words of running a unit rather than doing its work: a post whose duties say them often is a
-# manager's or supervisor's, so its inferred role is one of rank 5 (主管) or above.
-MANAGING = ("团队", "下属", "指标", "策略", "预算", "考核", "监督", "指导", "管理", "计划")
-MANAGING_MIN = 4
 
 
 def relate(documents: Sequence[Document], pack: Pack | Sequence[Pack]) -> OrgModel:
@@ -199,7 +195,8 @@ def _closest_role(post: Post, choices: list[str], owners: list[str], book: RoleB
         if (role := book.resolve(name)) is not None
     }
     texts = [comparable(d.label) for d in post.duties if not d.boilerplate]
-    managing = sum(text.count(word) for word in MANAGING) >= MANAGING_MIN
+    table = chinese_cues()  # the words of running a unit (graph/cues/zh.toml)
+    managing = sum(text.count(word) for word in table.managing_words) >= table.managing_min
     candidates = {
         r
         for r in set(owners)

@@ -47,6 +47,8 @@ class ChineseCues:
     separators: re.Pattern[str]
     frame_tail: re.Pattern[str]
     unit_prefix: re.Pattern[str]
+    managing_words: tuple[str, ...] = ()
+    managing_min: int = 0
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ def chinese_cues() -> ChineseCues:
         re.compile(data["separators"]),
         re.compile(data["frame_tail"]),
         re.compile(rf"^([\u3400-\u9fff]{{1,8}}?(?:{units}))([\u3400-\u9fff]{{2,}})$"),
+        tuple(data["managing_words"]),
+        int(data["managing_min"]),
     )
 
 
