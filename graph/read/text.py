@@ -134,7 +134,8 @@ def long_line_pieces(text: str) -> list[str]:
 def genre_blocks(number: int, text: str, lex: Lexicon) -> list[Block]:
     """A line in the words of the genre: organization and department headings, position
     headings (出纳岗位职责), sections, fields, numbered items, or a paragraph."""
-    org = ORG_HEADING.match(text)
+    colon = ":" in text or "：" in text
+    org = ORG_HEADING.match(text) if text.startswith("第") else None
     if org:
         title = org.group("title").strip()
         unit = DEPARTMENT_HEADING.match(title)
@@ -142,13 +143,14 @@ def genre_blocks(number: int, text: str, lex: Lexicon) -> list[Block]:
             # '第一部分 销售部', '第一部分 管理层': a part of the organization, not another one
             return [Block("department", number, text, label=unit.group("name") if unit else title)]
         return [Block("organization", number, text, label=org.group("title"))]
-    inline = _inline_sections(number, text, lex)
+    suffixed = any(char in text for char in _suffix_ends(lex))  # the cheap test before the patterns
+    inline = _inline_sections(number, text, lex) if "、" in text and len(text) > 20 else None
     if inline:
         return inline
-    position = position_heading(number, text, lex)
+    position = position_heading(number, text, lex) if suffixed else None
     if position:
         return position
-    field = _field(number, text, lex) or _label_alone(number, text, lex)
+    field = (_field(number, text, lex) if colon else None) or (_label_alone(number, text, lex) if len(text) <= 32 else None)
     if field:
         return field
     lead = leading_number(text)
@@ -156,14 +158,16 @@ def genre_blocks(number: int, text: str, lex: Lexicon) -> list[Block]:
     section = lex.section(bare.rstrip(":：")) if len(bare) <= 30 else None
     if section:
         return [Block("heading", number, bare, meaning=section, marker=lead.group(0).strip() if lead else "")]
-    if DEPARTMENT_HEADING.match(text) and not leading_number(text[-1:] or " "):
-        return [Block("department", number, text, label=DEPARTMENT_HEADING.match(text).group("name"))]  # type: ignore[union-attr]
-    if REGULATION_HEADING.match(text):
+    short = len(text) <= 24
+    department = DEPARTMENT_HEADING.match(text) if short else None
+    if department and not leading_number(text[-1:] or " "):
+        return [Block("department", number, text, label=department.group("name"))]
+    if short and REGULATION_HEADING.match(text):
         return [Block("heading", number, text, meaning="end")]
-    trailing = _trailing_position(number, text, lex)
+    trailing = _trailing_position(number, text, lex) if suffixed else None
     if trailing:
         return trailing
-    embedded = _embedded_pattern(lex).search(text)
+    embedded = _embedded_pattern(lex).search(text) if colon else None
     if embedded and embedded.start() > 0:
         return genre_blocks(number, text[: embedded.start()].strip(), lex) + (
             _field(number, text[embedded.start() :].strip(), lex) or []
@@ -427,6 +431,14 @@ def _contents_lists(blocks: list[Block]) -> list[Block]:
 NAME_COLON = re.compile(rf"^(?P<name>[{CJK}]{{2,10}}|[A-Z][\w&/'-]*(?: [A-Za-z][\w&/'-]*){{0,5}})\s*[:：]$")
 
 
+def _next_content(blocks: list[Block], i: int) -> Block | None:
+    """The first block after ``i`` that is not blank or noise."""
+    for j in range(i + 1, len(blocks)):
+        if blocks[j].kind not in {"blank", "noise"}:
+            return blocks[j]
+    return None
+
+
 def _names_before_lists(blocks: list[Block], lex: Lexicon) -> list[Block]:
     """A short name and a colon ('园长:', 'Front Desk Assistant:') or 'Duties of the Cashier' on a
     line of its own, followed by a list: the list's position."""
@@ -434,7 +446,7 @@ def _names_before_lists(blocks: list[Block], lex: Lexicon) -> list[Block]:
     for i, block in enumerate(blocks):
         if block.kind != "paragraph":
             continue
-        after = next((b for b in blocks[i + 1 :] if b.kind not in {"blank", "noise"}), None)
+        after = _next_content(blocks, i)
         if after is None or after.kind != "item":
             continue
         named = NAME_COLON.match(block.text) if lex.intro_name(block.text) is None else None
@@ -452,7 +464,7 @@ def _mark_list_heads(blocks: list[Block]) -> list[Block]:
     for i, block in enumerate(blocks):
         if block.kind != "item":
             continue
-        after = next((b for b in blocks[i + 1 :] if b.kind not in {"blank", "noise"}), None)
+        after = _next_content(blocks, i)
         if after is None or not _name_like(block):
             continue
         if after.kind == "heading" and after.meaning == "duties":
@@ -572,6 +584,14 @@ def _embedded_pattern(lex: Lexicon) -> re.Pattern[str]:
     )
     alternation = "|".join(_widen(label) for label in labels) or "(?!)"
     return re.compile(rf"\s(?:{alternation})\s*[:：]")
+
+
+@cache
+def _suffix_ends(lex: Lexicon) -> frozenset[str]:
+    """The last characters of the heading suffixes, in both scripts: a line with none of them
+    cannot be a position heading."""
+    ends = {s[-1] for p in lex.profiles for s in p.heading_suffixes}
+    return frozenset(ends | {to_traditional(c) for c in ends})
 
 
 @cache
