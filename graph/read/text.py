@@ -150,7 +150,8 @@ def genre_blocks(number: int, text: str, lex: Lexicon) -> list[Block]:
     position = position_heading(number, text, lex) if suffixed else None
     if position:
         return position
-    field = (_field(number, text, lex) if colon else None) or (_label_alone(number, text, lex) if len(text) <= 32 else None)
+    alone = len(text) <= 32 and not any(mark in text for mark in "，。；,;、")
+    field = (_field(number, text, lex) if colon else None) or (_label_alone(number, text, lex) if alone else None)
     if field:
         return field
     lead = leading_number(text)
@@ -419,7 +420,12 @@ def _marked(line: CleanLine, mark: Mark, lex: Lexicon) -> list[Block]:
 def _contents_lists(blocks: list[Block]) -> list[Block]:
     """A list item that repeats a heading of the document is a table-of-contents entry."""
     headings = {fold(b.text) for b in blocks if b.kind in {"heading", "position"} and b.text}
-    entries = [i for i, b in enumerate(blocks) if b.kind == "item" and fold(BOLD.sub(r"\g<inner>", b.text)) in headings]
+    longest = max((len(h) for h in headings), default=0)
+    entries = [
+        i
+        for i, b in enumerate(blocks)
+        if b.kind == "item" and len(b.text) <= longest + 4 and fold(BOLD.sub(r"\g<inner>", b.text)) in headings
+    ]
     if len(entries) < 2:
         return blocks
     out = list(blocks)
@@ -465,13 +471,13 @@ def _mark_list_heads(blocks: list[Block]) -> list[Block]:
         if block.kind != "item":
             continue
         after = _next_content(blocks, i)
-        if after is None or not _name_like(block):
+        if after is None:
             continue
-        if after.kind == "heading" and after.meaning == "duties":
-            out[i] = replace(block, heads_list=True)
-        elif after.kind == "item" and (
-            after.depth > block.depth or (after.depth == block.depth and block.number and not after.number)
-        ):
+        heads = (after.kind == "heading" and after.meaning == "duties") or (
+            after.kind == "item"
+            and (after.depth > block.depth or (after.depth == block.depth and bool(block.number) and not after.number))
+        )
+        if heads and _name_like(block):
             out[i] = replace(block, heads_list=True)
     return out
 
