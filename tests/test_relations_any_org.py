@@ -311,3 +311,15 @@ def test_more_cue_and_field_forms(tmp_path: Path) -> None:
     model = _model(tmp_path, "club.md", en)
     assert _edges(model, "field") == {("Captain", "role Club Committee")}  # article and aside dropped
     assert _edges(model, "explicit") == {("Kit Steward", "Captain")}  # works under the X
+
+
+def test_names_both_packs_know_leave_an_organization_in_the_general_pack(tmp_path: Path) -> None:
+    text = (
+        "站长岗位职责\n1. 负责加油站的全面管理。\n2. 组织员工的安全培训。\n\n"
+        "收银员岗位职责\n1. 在站长的领导下，负责油款的收取。\n2. 每日核对现金和票据。\n"
+    )
+    model = _model(tmp_path, "station.txt", text)
+    dealership = {d.key for d in load_pack(DEFAULT_PACK).departments}
+    assert [c.pack for c in model.packs] == ["general.ttl"]  # 站长 and 收银员: 2 names each pack knows
+    assert all(p.department not in dealership for p in model.posts)
+    assert ("收银员", "站长") in _edges(model, "explicit")
