@@ -8,7 +8,8 @@ The helpers below keep the code close to how it reads in rdflib; ``graph.namespa
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -58,7 +59,17 @@ def zh(value: str) -> ox.Literal:
 
 
 def as_written(value: str) -> ox.Literal:
-    return ox.Literal(value, language=script_tag(value))
+    """Text in the document's own script: zh-Hant, zh-Hans or zh; ``en`` with no Chinese in it."""
+    return ox.Literal(value, language=script_tag(value) if _CHINESE.search(value) else "en")
+
+
+def label(value: str) -> ox.Literal:
+    """A normalised text's label: ``zh-Hans`` when it has Chinese in it, else ``en`` (contract
+    v1.1: a post or duty read from an English document is labelled in English)."""
+    return ox.Literal(value, language="zh-Hans" if _CHINESE.search(value) else "en")
+
+
+_CHINESE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -107,10 +118,11 @@ def emit_graph(model: OrgModel, *, ontology: Triples | None = None) -> Iterator[
     ontology, theme scheme, departments, roles, posts, duties, reporting lines, overlaps, theme
     co-ownerships, the responsibility matrix's cells and clusters. A generator, so that
     millions of triples stream to the serializer instead of filling memory."""
+    sources = {src.slug: src for src in model.sources}
     parts = (
         _sources(model),
         _vocabulary(model),
-        *(_post(p) for p in model.posts),
+        *(_post(p, sources[p.source].where) for p in model.posts),
         _reporting(model),
         _overlaps(model),
         _theme_shares(model),
@@ -170,10 +182,11 @@ def _vocabulary(model: OrgModel) -> Spo:
         s = N(role.iri)
         for cls in (RG.Role, ORG.Role, SKOS.Concept):
             yield s, A, N(cls)
-        yield s, SKOS_PREF_LABEL, text(role.zh, "zh-Hans")
-        yield s, SKOS_PREF_LABEL, text(role.en, "en")
+        if _CHINESE.search(role.zh):  # a role minted from an English name has no Chinese label
+            yield s, SKOS_PREF_LABEL, text(role.zh, "zh-Hans")
+        yield s, SKOS_PREF_LABEL, text(role.en or role.zh, "en")
         for alias in role.aliases:
-            yield s, SKOS_ALT_LABEL, text(alias, "zh-Hans")
+            yield s, SKOS_ALT_LABEL, label(alias)
         for name in sorted(written.get(role.key, ())):
             if normalize(name) != role.zh and normalize(name) not in role.aliases:
                 yield s, SKOS_ALT_LABEL, zh(name)
@@ -195,15 +208,16 @@ def _vocabulary(model: OrgModel) -> Spo:
             yield s, SKOS_ALT_LABEL, text(stem, "en")
 
 
-def _post(post: Post) -> Spo:
+def _post(post: Post, where: Callable[[int], str]) -> Spo:
     s, source = node(post.id), node("source/" + post.source)
     yield s, A, rg("Post")
-    yield s, RDFS_LABEL, text(post.label, "zh-Hans")
+    yield s, RDFS_LABEL, label(post.label)
     yield s, rg("nameAsWritten"), as_written(post.name_written)
     yield s, ORG_ROLE, node("role/" + post.role)
     yield s, ORG_POST_IN, node(post.org_id)
     yield s, rg("inDepartment"), node("dept/" + post.department)
     yield s, rg("sourceLine"), integer(post.line)
+    yield from _location(s, where(post.line))
     yield s, rg("sourceDocument"), source
     yield s, PROV_WAS_DERIVED_FROM, source
     if post.name_inferred:
@@ -212,10 +226,10 @@ def _post(post: Post) -> Spo:
         yield s, rg("departmentInferred"), TRUE
     if post.summary:
         summary = node(summary_id(post))
-        yield s, rg("summary"), zh(post.summary)
+        yield s, rg("summary"), label(normalize(post.summary))
         yield s, rg("hasSummary"), summary
         yield summary, A, rg("PostSummary")
-        yield summary, RDFS_LABEL, zh(post.summary)
+        yield summary, RDFS_LABEL, label(normalize(post.summary))
         yield summary, rg("originalText"), as_written(post.summary)
         yield summary, rg("sourceLine"), integer(post.summary_line or post.line)
         yield summary, rg("sourceDocument"), source
@@ -224,16 +238,23 @@ def _post(post: Post) -> Spo:
         yield s, rg("hasDuty"), d
     for duty, d in zip(post.duties, duties, strict=True):
         yield d, A, rg("Duty")
-        yield d, RDFS_LABEL, text(duty.label, "zh-Hans")
+        yield d, RDFS_LABEL, label(duty.label)
         yield d, rg("originalText"), as_written(duty.original)
         yield d, rg("ordinal"), integer(duty.ordinal)
         yield d, rg("numberAsWritten"), ox.Literal(duty.number)
         yield d, rg("sourceLine"), integer(duty.line)
+        yield from _location(d, where(duty.line))
         yield d, rg("sourceDocument"), source
         for theme in duty.themes:
             yield d, rg("hasTheme"), node("theme/" + theme)
         if duty.boilerplate:
             yield d, rg("boilerplate"), TRUE
+
+
+def _location(s: ox.NamedNode, where: str) -> Spo:
+    """rg:sourceLocation for a Word, Excel, PDF or web-page locator ('table 2, row 3, cell 2')."""
+    if where and not where.startswith("line "):
+        yield s, rg("sourceLocation"), ox.Literal(where)
 
 
 def _reporting(model: OrgModel) -> Spo:
@@ -250,7 +271,7 @@ def _reporting(model: OrgModel) -> Spo:
         yield s, rg("subordinate"), sub
         yield s, rg("superior"), sup
         yield s, rg("evidence"), node(line.evidence)
-        yield s, rg("cue"), text(line.cue, "zh-Hans")
+        yield s, rg("cue"), label(line.cue)
         yield s, rg("basis"), ox.Literal(line.basis)
         owner = posts.get(line.subordinate) or posts.get(line.superior)
         if owner is not None:
@@ -258,9 +279,8 @@ def _reporting(model: OrgModel) -> Spo:
         at = line.line or line_of.get(line.evidence, 0)
         if at:
             yield s, rg("sourceLine"), integer(at)
-        where = sources[owner.source].where(at) if owner is not None and at else ""
-        if where and not where.startswith("line "):  # a Word, Excel or PDF locator
-            yield s, rg("sourceLocation"), ox.Literal(where)
+        if owner is not None and at:
+            yield from _location(s, sources[owner.source].where(at))
         if line.subordinate in posts and line.superior in posts and _once(post_edges, line.subordinate, line.superior):
             yield sub, rg("reportsTo"), sup
         sub_role, sup_role = model.role_of(line.subordinate), model.role_of(line.superior)
@@ -315,7 +335,7 @@ def _clusters(model: OrgModel) -> Spo:
     for cluster in model.clusters:
         s = node(cluster.id)
         yield s, A, rg("DutyCluster")
-        yield s, RDFS_LABEL, text(cluster.label, "zh-Hans")
+        yield s, RDFS_LABEL, label(cluster.label)
         yield s, rg("memberCount"), integer(len(cluster.members))
         for member in cluster.members:
             yield s, rg("member"), node(member)
