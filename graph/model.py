@@ -124,6 +124,17 @@ class OrganizationText:
     heading: str
     line: int
     posts: tuple[PostText, ...]
+    chart: tuple[ChartLink, ...] = ()  # what an org chart in the document says, by name
+
+
+@dataclass(frozen=True)
+class ChartLink:
+    """One step of an org chart: ``subordinate`` sits under ``superior`` (names as written)."""
+
+    subordinate: str
+    superior: str
+    line: int
+    text: str  # the chart's line(s) that say so
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,32 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz, process
 
-from graph.model import Department, Document, Duty, Organization, OrgModel, Pack, PackChoice, Post, PostText, Role, Theme
+from graph.model import (
+    ChartLink,
+    Department,
+    Document,
+    Duty,
+    Organization,
+    OrgModel,
+    Pack,
+    PackChoice,
+    Post,
+    PostText,
+    Role,
+    Theme,
+)
 from graph.overlaps import DEFAULT_THRESHOLD, comparable, find_overlaps
 from graph.pack import RoleBook, choose_book, is_latin
-from graph.reporting import Evidence, chinese_cues, department_prefix, field_lines, find_mentions, find_reporting, infer_reporting
+from graph.reporting import (
+    Evidence,
+    chart_lines,
+    chinese_cues,
+    department_prefix,
+    field_lines,
+    find_mentions,
+    find_reporting,
+    infer_reporting,
+)
 from graph.script import normalize
 from graph.themes import count_themes, is_boilerplate, share_themes, tag_themes
 
@@ -35,11 +57,14 @@ def relate(documents: Sequence[Document], pack: Pack | Sequence[Pack]) -> OrgMod
     posts: list[Post] = []
     book_of: dict[str, RoleBook] = {}
     choices: list[PackChoice] = []
+    charts: dict[str, tuple[ChartLink, ...]] = {}
     for doc in documents:
         slug = doc.source.slug
         for org in doc.organizations:
             org_id = f"org/{slug}/{org.index}"
             organizations.append(Organization(org_id, slug, org.index, org.heading, org.line))
+            if org.chart:
+                charts[org_id] = org.chart
             names = [normalize(text.name) for text in org.posts if text.name]
             texts = [normalize(d.text) for text in org.posts for d in text.duties]
             book, known, why = choose_book(names, texts, books) if len(books) > 1 else (books[0], 0, "")
@@ -56,6 +81,7 @@ def relate(documents: Sequence[Document], pack: Pack | Sequence[Pack]) -> OrgMod
             roles_by_key.setdefault(key, role)
     unresolved: list[str] = []
     explicit = field_lines(posts, book_of, roles_by_key)
+    explicit += chart_lines(charts, posts, book_of, roles_by_key, unresolved)
     explicit += find_reporting(_evidence(posts), tuple(posts), book_of, unresolved, roles_by_key)
     inferred = infer_reporting(tuple(posts), explicit, roles_by_key)
     theme_counts = count_themes(posts)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import OntologyError
-from graph.model import Post, PostField, ReportingLine, Role
+from graph.model import ChartLink, Post, PostField, ReportingLine, Role
 from graph.pack import RoleBook
 from graph.script import normalize
 
@@ -402,6 +402,44 @@ def field_lines(posts: Sequence[Post], books: Mapping[str, RoleBook], roles: dic
                 n += 1
                 cue = f"{field.label}: {field.value}"
                 lines.append(ReportingLine(f"{post.id}/field-{n}", sub, sup, post.id, cue, "field", field.line))
+    return lines
+
+
+def chart_lines(
+    charts: Mapping[str, Sequence[ChartLink]],
+    posts: Sequence[Post],
+    books: Mapping[str, RoleBook],
+    roles: dict[str, Role],
+    unresolved: list[str],
+) -> list[ReportingLine]:
+    """Lines from the org charts of each organization (``charts`` by org id): basis 'chart',
+    evidence the post the chart names (the subordinate's, else the superior's), cue the chart's
+    line. A name that is no post of the organization is taken for a role, as in a field."""
+    resolver = _Resolver(posts, books, roles)
+    lines: list[ReportingLine] = []
+    for org_id, links in charts.items():
+        members = resolver.by_org.get(org_id, [])
+        seen: set[tuple[str, str]] = set()
+        for link in links:
+            sub = match_post(link.subordinate, members, roles)
+            sup = match_post(link.superior, members, roles)
+            sub_ref: str | None
+            sup_ref: str | None
+            if sub is not None:
+                evidence, sub_ref = sub, sub.id
+                sup_ref = sup.id if sup is not None else resolver.field(link.superior, sub, up=True)
+            elif sup is not None:
+                evidence, sub_ref, sup_ref = sup, resolver.field(link.subordinate, sup, up=False), sup.id
+            else:
+                unresolved.append(f"{org_id}:{link.line}: the org chart's '{link.text}' names no post of the organization")
+                continue
+            if sub_ref is None or sup_ref is None or sub_ref == sup_ref or (sub_ref, sup_ref) in seen:
+                continue
+            seen.add((sub_ref, sup_ref))
+            cue = f"{link.subordinate} → {link.superior}"
+            lines.append(
+                ReportingLine(f"{evidence.id}/chart-{len(seen)}", sub_ref, sup_ref, evidence.id, cue, "chart", link.line)
+            )
     return lines
 
 

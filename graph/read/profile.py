@@ -24,6 +24,7 @@ class Profile:
     collective_endings: tuple[str, ...]
     labels: dict[str, str]  # folded label → meaning
     not_duties: tuple[str, ...]
+    charts: frozenset[str]
     position_intros: tuple[re.Pattern[str], ...]
     position_headings: tuple[re.Pattern[str], ...]
     department_headings: tuple[re.Pattern[str], ...]
@@ -64,6 +65,7 @@ def load_profile(language: str) -> Profile:
         collective_endings=tuple(data.get("collective_endings", [])),
         labels=labels,
         not_duties=tuple(sorted((fold(s) for s in sections.get("not_duties", [])), key=len, reverse=True)),
+        charts=frozenset(fold(s) for s in sections.get("charts", [])),
         position_intros=patterns("position_intros"),
         position_headings=patterns("position_headings"),
         department_headings=patterns("department_headings"),
@@ -97,12 +99,14 @@ class Lexicon:
 
     @lru_cache(maxsize=1 << 14)  # noqa: B019
     def section(self, heading: str) -> str | None:
-        """'duties' or 'not-duties' for a section heading, else None."""
+        """'duties', 'not-duties' or 'chart' for a section heading, else None."""
         key = fold(heading)
         if not key:
             return None
         if self.meaning(heading) == "duties":
             return "duties"
+        if any(key in profile.charts for profile in self.profiles):
+            return "chart"
         for profile in self.profiles:
             if any(key == name or (key.startswith(name) and len(name) >= 2) for name in profile.not_duties):
                 return "not-duties"

@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from graph.errors import SourceError
-from graph.model import CleanText, Document, DutyText, LineUse, OrganizationText, PostField, PostText
+from graph.model import ChartLink, CleanText, Document, DutyText, LineUse, OrganizationText, PostField, PostText
 from graph.read.blocks import Block
 from graph.read.numbering import CN_NUMERALS, continues, last_number, leading_number, numbering_warnings, split_duties, tidy
 from graph.read.profile import Lexicon, fold, lexicon
@@ -58,6 +58,7 @@ class _Org:
     heading: str
     line: int
     posts: list[_Draft] = field(default_factory=list)
+    chart: list[ChartLink] = field(default_factory=list)
 
 
 @dataclass
@@ -70,14 +71,18 @@ class _State:
     uses: list[LineUse] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     blank: bool = False
+    chart: list[tuple[int, str]] | None = None  # in an org chart: the (depth, name) path above
+
+    def org(self) -> _Org:
+        if not self.orgs:
+            self.orgs.append(_Org(1, self.clean.source.path.stem, 1))
+        return self.orgs[-1]
 
     def use(self, block: Block, kind: str, detail: str = "") -> None:
         self.uses.append(LineUse(block.line, kind, detail))
 
     def start(self, block: Block, name: str | None, named_by: str, *, depth: int = -1) -> _Draft:
-        if not self.orgs:
-            self.orgs.append(_Org(1, self.clean.source.path.stem, 1))
-        org = self.orgs[-1]
+        org = self.org()
         self.post = _Draft(len(org.posts) + 1, name, block.text or block.label, block.line, self.department, named_by, depth)
         org.posts.append(self.post)
         self.use(block, "post-heading", name or f"unnamed position {block.marker or self.post.index}")
@@ -100,8 +105,13 @@ def _step(state: _State, block: Block) -> None:
         state.use(block, {"blank": "empty", "noise": "noise", "meta": "meta"}[kind], block.label)
         state.blank = state.blank or kind == "blank"
         return
-    handler = _HANDLERS.get(kind, _content)
-    handler(state, block)
+    if kind in {"item", "paragraph"} and (state.chart is not None or block.marker == "tree"):
+        _chart_line(state, block)
+    else:
+        if kind != "heading" or block.meaning != "chart":
+            state.chart = None
+        handler = _HANDLERS.get(kind, _content)
+        handler(state, block)
     state.blank = False
 
 
@@ -150,6 +160,10 @@ def _heading(state: _State, block: Block) -> None:
 
 
 def _section(state: _State, block: Block, meaning: str) -> None:
+    if meaning == "chart":  # 组织架构 / Org chart: the lines below are a chart, not duties
+        state.post, state.chart = None, []
+        state.use(block, "chart", block.text)
+        return
     post = state.post
     if post is None:
         state.use(block, "unused", f"section heading '{block.text}' outside a position")
@@ -257,6 +271,40 @@ def _content(state: _State, block: Block) -> None:
 def _add(state: _State, block: Block) -> None:
     assert state.post is not None
     state.post.entries.append(_Entry(block, state.post.section, state.blank))
+
+
+CHART_ARROW = re.compile(r"\s*(?:→|->|=>|⟶)\s*(?:(?P<supports>supports?|reports? to|汇报给|向)\s+)?")
+CHART_CHAIN = re.compile(r"\s+/\s+|\s*／\s*|\s*(?:→|->|=>|⟶)\s*")
+NAME_LIMIT_CHART = 30
+
+
+def _chart_line(state: _State, block: Block) -> None:
+    """A line of an org chart: 'A → supports B', an 'A / B / C' chain from the top down, or a name
+    in a tree or an outline, under the nearest shallower name above it."""
+    links = state.org().chart
+    if state.chart is None:
+        state.chart = []
+    text = re.sub(r"\*\*|__", "", block.text).strip()
+    supports = CHART_ARROW.search(text)
+    if supports and supports.group("supports"):
+        links.append(ChartLink(text[: supports.start()].strip(), text[supports.end() :].strip(), block.line, block.text))
+        state.use(block, "chart", block.text)
+        return
+    names = [n.strip() for n in CHART_CHAIN.split(text) if n.strip()]
+    if len(names) > 1 and all(len(n) <= NAME_LIMIT_CHART for n in names):
+        links.extend(ChartLink(low, high, block.line, block.text) for high, low in zip(names, names[1:], strict=False))
+        state.use(block, "chart", block.text)
+        return
+    if not text or len(text) > NAME_LIMIT_CHART:
+        state.use(block, "unused", "a line in an org chart that names no position")
+        return
+    path = state.chart
+    while path and path[-1][0] >= block.depth:
+        path.pop()
+    if path:
+        links.append(ChartLink(text, path[-1][1], block.line, block.text))
+    path.append((block.depth, text))
+    state.use(block, "chart", text)
 
 
 _HANDLERS = {
@@ -494,7 +542,7 @@ def _finish(state: _State, blocks: list[Block]) -> Document:
             else:
                 uses.append(LineUse(draft.line, "unused", f"heading '{draft.heading}' has no duties under it"))
         if posts:
-            organizations.append(OrganizationText(len(organizations) + 1, org.heading, org.line, tuple(posts)))
+            organizations.append(OrganizationText(len(organizations) + 1, org.heading, org.line, tuple(posts), tuple(org.chart)))
         elif org.line and any(b.kind == "organization" and b.line == org.line for b in blocks):
             uses.append(LineUse(org.line, "unused", f"heading '{org.heading}' has no positions under it"))
     warnings = state.warnings

@@ -28,6 +28,7 @@ REGULATION_HEADING = re.compile(
     r"(?:制度|規定|规定|辦法|办法|規範|规范|標準|标准|守則|守则|細則|细则|附則|附则|附件|目錄|目录)[:：]?$"
 )
 MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+TREE = re.compile(r"^(?P<lead>[\s│┃|]*)(?:[├└┣┗]\s*[─━-]*|\+-+|`-+)\s*(?P<name>\S.*)$")
 BULLET = re.compile(r"^(?P<marker>[-*+•·▪●○◦])\s+(?P<text>.*)$")
 UNDERLINE = re.compile(r"^([=\-~^*#+`'\"])\1{2,}\s*$")
 FRONT_KEY = re.compile(r"^#?[A-Za-z_][\w-]*\s*:")
@@ -101,6 +102,9 @@ def line_blocks(line: CleanLine, lex: Lexicon) -> list[Block]:
     heading = MD_HEADING.match(text)
     if heading:
         return [_heading(number, heading.group(2), len(heading.group(1)), lex)]
+    tree = TREE.match(line.raw)
+    if tree:  # ├── 销售经理: a line of a box-drawn org chart, as deep as its branch
+        return [Block("item", number, tree.group("name").strip(), depth=len(tree.group("lead")) + 4, marker="tree")]
     bullet = BULLET.match(text)
     if bullet:
         inner = bullet.group("text")
@@ -421,11 +425,12 @@ def _contents_lists(blocks: list[Block]) -> list[Block]:
     """A list item that repeats a heading of the document is a table-of-contents entry."""
     headings = {fold(b.text) for b in blocks if b.kind in {"heading", "position"} and b.text}
     longest = max((len(h) for h in headings), default=0)
-    entries = [
-        i
-        for i, b in enumerate(blocks)
-        if b.kind == "item" and len(b.text) <= longest + 4 and fold(BOLD.sub(r"\g<inner>", b.text)) in headings
-    ]
+    entries, chart = [], False
+    for i, b in enumerate(blocks):
+        if b.kind == "heading":
+            chart = b.meaning == "chart"  # under an org-chart heading, a list of names is the chart
+        elif b.kind == "item" and not chart and len(b.text) <= longest + 4 and fold(BOLD.sub(r"\g<inner>", b.text)) in headings:
+            entries.append(i)
     if len(entries) < 2:
         return blocks
     out = list(blocks)
@@ -454,6 +459,9 @@ def _names_before_lists(blocks: list[Block], lex: Lexicon) -> list[Block]:
             continue
         after = _next_content(blocks, i)
         if after is None or after.kind != "item":
+            continue
+        if after.marker == "tree" and len(block.text) <= 30:  # the root of a box-drawn chart
+            out[i] = replace(block, kind="item", marker="tree", depth=0)
             continue
         named = NAME_COLON.match(block.text) if lex.intro_name(block.text) is None else None
         if named and lex.meaning(named.group("name")) is None and lex.section(named.group("name")) is None:
