@@ -114,29 +114,23 @@ class Lexicon:
 
     def intro_name(self, text: str) -> str | None:
         """The position a list-opening sentence names ('The treasurer shall:' → 'treasurer')."""
-        for profile in self.profiles:
-            for pattern in profile.position_intros:
-                match = pattern.match(text.strip())
-                if match:
-                    return match.group("name").strip()
-        return None
+        return self._named(text, "position_intros")
 
     def heading_name(self, text: str) -> str | None:
         """The position a heading names by its duties ('Duties of President' → 'President')."""
-        for profile in self.profiles:
-            for pattern in profile.position_headings:
-                match = pattern.match(text.strip())
-                if match:
-                    return match.group("name").strip()
-        return None
+        return self._named(text, "position_headings")
 
     def department_heading(self, text: str) -> str | None:
         """The unit a heading says its positions belong to ('Roles on the Engineering team')."""
+        return self._named(text, "department_headings")
+
+    def _named(self, text: str, patterns: str) -> str | None:
+        """The ``name`` group of the first of the profiles' ``patterns`` that matches ``text``."""
         for profile in self.profiles:
-            for pattern in profile.department_headings:
+            for pattern in getattr(profile, patterns):
                 match = pattern.match(text.strip())
                 if match:
-                    return match.group("name").strip()
+                    return str(match.group("name")).strip()
         return None
 
     def strip_heading_number(self, text: str) -> str:
