@@ -39,8 +39,8 @@ from graph.model import Pack
 from graph.pack import RoleBook, load_pack
 from graph.paths import DEFAULT_CORPUS, DEFAULT_CORRECTIONS, DEFAULT_PACK
 from graph.read.recognise import split_document
+from graph.read.source import read_source
 from graph.script import _s2t, normalize
-from graph.source import read_source
 
 POSTS_PER_STORE = 50
 TEMPLATES = 6

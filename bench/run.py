@@ -52,7 +52,7 @@ def bundled(runs: int = 7) -> dict[str, object]:
             (
                 "import time; t=time.perf_counter();"
                 "from graph.paths import DEFAULT_CORPUS as c, DEFAULT_CORRECTIONS as k;"
-                "from graph.source import read_source; from graph.clean import clean_source, load_corrections;"
+                "from graph.read.source import read_source; from graph.clean import clean_source, load_corrections;"
                 "from graph.read.recognise import split_document; t=time.perf_counter();"
                 "split_document(clean_source(read_source(c), corrections=load_corrections(k)));"
                 "print(round(time.perf_counter()-t, 3))"

@@ -22,10 +22,10 @@ from graph.overlaps import DEFAULT_THRESHOLD
 from graph.pack import load_pack, load_packs
 from graph.paths import DEFAULT_CORPUS, DEFAULT_CORRECTIONS
 from graph.read.documents import Reading, ReadOptions, read_documents
+from graph.read.source import MAX_BYTES, Collected, collect_sources, slugify
 from graph.relate import add_overlaps, relate
 from graph.report import build_report, overlaps_csv
 from graph.serialize import JsonLdConversion, write_graph
-from graph.source import MAX_BYTES, Collected, collect_sources, slugify
 from graph.validate import BackgroundCheck, file_violations, raise_for
 
 log = logging.getLogger(__name__)

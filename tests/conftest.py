@@ -12,7 +12,7 @@ from graph.model import Document
 from graph.paths import DEFAULT_CORPUS, DEFAULT_CORRECTIONS
 from graph.pipeline import BuildOptions, BuildResult, build
 from graph.read.recognise import split_document
-from graph.source import read_source
+from graph.read.source import read_source
 
 CORPUS = DEFAULT_CORPUS
 

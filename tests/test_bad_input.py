@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from graph.cli import main
 from graph.errors import SourceError
-from graph.source import read_source
+from graph.read.source import read_source
 from tests.conftest import read_text
 
 GOOD = "出纳岗位职责\n1、登记现金日记账\n2、保管印章\n"

@@ -187,7 +187,7 @@ def test_html_with_nothing_but_scripts_and_navigation(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its mode")
 def test_file_that_cannot_be_read(tmp_path: Path) -> None:
-    from graph.source import read_source
+    from graph.read.source import read_source
 
     path = tmp_path / "出纳.docx"
     path.write_bytes(small_docx())

@@ -9,7 +9,7 @@ import pytest
 from graph.clean import clean_source
 from graph.read.formats import SUPPORTED_SUFFIXES
 from graph.read.recognise import split_document
-from graph.source import read_source
+from graph.read.source import read_source
 
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "real"
 DOCUMENTS = sorted(p for p in REAL.rglob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES - {""}) if REAL.is_dir() else []

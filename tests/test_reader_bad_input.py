@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from graph.cli import main
 from graph.errors import SourceError
 from graph.read.numbering import chinese_number, split_duties
-from graph.source import read_source
+from graph.read.source import read_source
 from tests.conftest import read_text
 
 DIGITS = "零一二三四五六七八九"

@@ -16,8 +16,8 @@ from graph.pack import load_pack, load_packs
 from graph.paths import DEFAULT_PACK
 from graph.pipeline import BuildOptions, build
 from graph.read.recognise import split_document
+from graph.read.source import read_source
 from graph.relate import relate
-from graph.source import read_source
 
 HOSPITAL = """\
 岗位名称：门诊部主任

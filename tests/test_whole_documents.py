@@ -9,7 +9,7 @@ import docx
 
 from graph.clean import clean_source
 from graph.read.recognise import split_document
-from graph.source import read_source
+from graph.read.source import read_source
 from tests.conftest import post_summary, read_text
 
 HOTEL = """某酒店各部门岗位职责

@@ -24,7 +24,7 @@ from graph.clean import Correction, clean_source
 from graph.lifetime import die_with_parent
 from graph.model import CleanText, Document, SourceText
 from graph.read.recognise import split_document
-from graph.source import read_source
+from graph.read.source import read_source
 
 log = logging.getLogger(__name__)
 READER_DIR = Path(__file__).resolve().parent
