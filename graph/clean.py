@@ -1,4 +1,4 @@
-"""Repair scraped text: pinyin glosses, mojibake spans, known corrections, forum noise.
+"""Repair scraped text: pinyin glosses, mojibake spans, known corrections.
 
 Every change is kept as a ``Repair`` with the raw line and column it was made at.
 """
@@ -24,14 +24,6 @@ BROKEN_GLOSS = re.compile(rf"\?({_SYLLABLE})\)")
 # What may follow a broken gloss as bytes shifted by one in a GBK stream.
 SHIFTED_RUN = re.compile(rf"[{CJK}A-Za-z]+(?:\?(?![a-z{_TONED}]+\)))?")
 LOST = "〓"  # GETA MARK: the typesetter's sign for a character that could not be recovered
-
-NOISE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("forum timestamp", re.compile(r"^\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}(:\d{2})?\s*(回[復复]|回帖|发表于|發表於)?$")),
-    ("forum floor number", re.compile(r"^(\d{1,3}\.\d{1,3}\.\d{1,3}\.\*\s*)?\d+\s*[樓楼]$")),
-    ("forum follower count", re.compile(r"^\d+\s*位粉[絲丝]$")),
-    ("forum card", re.compile(r"^[車车]市名片$")),
-    ("masked IP address", re.compile(r"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\*$")),
-)
 
 
 @dataclass(frozen=True)
@@ -74,7 +66,7 @@ def clean_source(source: SourceText, *, corrections: tuple[Correction, ...] = ()
         text, fixed = repair_mojibake(text, offsets, number, known)
         repairs.extend(fixed)
         stripped = text.strip()
-        lines.append(CleanLine(number=number, raw=raw, text=stripped, noise=noise_reason(stripped)))
+        lines.append(CleanLine(number=number, raw=raw, text=stripped))
     return CleanText(source=source, lines=tuple(lines), repairs=tuple(repairs), glosses_removed=glosses)
 
 
@@ -233,10 +225,3 @@ def _char_counts(lines: tuple[str, ...]) -> Counter[str]:
         if "?" not in line:
             counts.update(line)
     return counts
-
-
-def noise_reason(text: str) -> str | None:
-    for reason, pattern in NOISE_PATTERNS:
-        if pattern.match(text):
-            return reason
-    return None

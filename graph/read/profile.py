@@ -33,6 +33,7 @@ class Profile:
     institution_endings: tuple[str, ...]
     clause_ends: str
     duty_verbs: tuple[str, ...]
+    noise: tuple[tuple[str, re.Pattern[str]], ...] = ()
 
 
 @lru_cache(maxsize=1 << 16)
@@ -74,6 +75,7 @@ def load_profile(language: str) -> Profile:
         institution_endings=tuple(get("institution_endings", [])),  # type: ignore[arg-type]
         clause_ends=str(get("clause_ends", "")),
         duty_verbs=tuple(get("duty_verbs", [])),  # type: ignore[arg-type]
+        noise=tuple((reason, re.compile(pattern)) for reason, pattern in data.get("noise", {}).items()),
     )
 
 
@@ -131,6 +133,13 @@ class Lexicon:
                 match = pattern.match(text.strip())
                 if match:
                     return str(match.group("name")).strip()
+        return None
+
+    def noise_reason(self, text: str) -> str | None:
+        for profile in self.profiles:
+            for reason, pattern in profile.noise:
+                if pattern.match(text):
+                    return reason
         return None
 
     def strip_heading_number(self, text: str) -> str:

@@ -91,8 +91,9 @@ def text_blocks(clean: CleanText, *, lex: Lexicon | None = None) -> list[Block]:
 def line_blocks(line: CleanLine, lex: Lexicon) -> list[Block]:
     """What a single unmarked line holds, as blocks in reading order."""
     number, text = line.number, line.text
-    if line.noise:
-        return [Block("noise", number, text, label=line.noise)]
+    noise = line.noise or lex.noise_reason(text)  # forum debris around the document (the profiles' [noise])
+    if noise:
+        return [Block("noise", number, text, label=noise)]
     if not text:
         return [Block("blank", number)]
     for reason, pattern in NOISE_LINES:
