@@ -24,6 +24,7 @@ class Profile:
     collective_endings: tuple[str, ...]
     labels: dict[str, str]  # folded label → meaning
     not_duties: tuple[str, ...]
+    not_duty_start: re.Pattern[str]  # a heading that is, or starts with, a non-duty section name
     charts: frozenset[str]
     position_intros: tuple[re.Pattern[str], ...]
     position_headings: tuple[re.Pattern[str], ...]
@@ -52,6 +53,7 @@ def load_profile(language: str) -> Profile:
     fields = data.get("fields", {})
     sections = data.get("sections", {})
     labels = {fold(label): meaning for meaning in MEANINGS for label in fields.get(meaning, [])}
+    not_duties = tuple(sorted((fold(s) for s in sections.get("not_duties", [])), key=len, reverse=True))
 
     def get(key: str, default: object) -> object:
         return data.get(key, sections.get(key, default))
@@ -65,7 +67,13 @@ def load_profile(language: str) -> Profile:
         subheading_names=frozenset(data.get("subheading_names", [])),
         collective_endings=tuple(data.get("collective_endings", [])),
         labels=labels,
-        not_duties=tuple(sorted((fold(s) for s in sections.get("not_duties", [])), key=len, reverse=True)),
+        not_duties=not_duties,
+        not_duty_start=re.compile(
+            "|".join(
+                [*(re.escape(n) for n in not_duties if len(n) >= 2), *(re.escape(n) + "$" for n in not_duties if len(n) < 2)]
+            )
+            or "(?!)"
+        ),
         charts=frozenset(fold(s) for s in sections.get("charts", [])),
         position_intros=patterns("position_intros"),
         position_headings=patterns("position_headings"),
@@ -109,9 +117,8 @@ class Lexicon:
             return "duties"
         if any(key in profile.charts for profile in self.profiles):
             return "chart"
-        for profile in self.profiles:
-            if any(key == name or (key.startswith(name) and len(name) >= 2) for name in profile.not_duties):
-                return "not-duties"
+        if any(profile.not_duty_start.match(key) for profile in self.profiles):
+            return "not-duties"
         return None
 
     def intro_name(self, text: str) -> str | None:

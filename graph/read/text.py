@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 
 from graph.model import CleanLine, CleanText, Mark
 from graph.read.blocks import Block
 from graph.read.numbering import CJK, CN_NUMERALS, leading_number, number_of
 from graph.read.profile import Lexicon, fold, lexicon
-from graph.script import to_simplified, to_traditional
+from graph.script import to_simplified
 
 PUNCT = ",，。;；:：!！?？"
 ORG_HEADING = re.compile(rf"^第([{CN_NUMERALS}\d]+)[篇章部分]+\s*[:：、.]?\s*(?P<title>.*)$")
@@ -148,7 +148,7 @@ def genre_blocks(number: int, text: str, lex: Lexicon) -> list[Block]:
             # '第一部分 销售部', '第一部分 管理层': a part of the organization, not another one
             return [Block("department", number, text, label=unit.group("name") if unit else title)]
         return [Block("organization", number, text, label=org.group("title"))]
-    suffixed = any(char in text for char in _suffix_ends(lex))  # the cheap test before the patterns
+    suffixed = any(char in simplified(text) for char in _suffix_ends(lex))  # the cheap test before the patterns
     inline = _inline_sections(number, text, lex) if "、" in text and len(text) > 20 else None
     if inline:
         return inline
@@ -173,7 +173,7 @@ def genre_blocks(number: int, text: str, lex: Lexicon) -> list[Block]:
     trailing = _trailing_position(number, text, lex) if suffixed else None
     if trailing:
         return trailing
-    embedded = _embedded_pattern(lex).search(text) if colon else None
+    embedded = _search(_embedded_pattern(lex), text) if colon else None
     if embedded and embedded.start() > 0:
         return genre_blocks(number, text[: embedded.start()].strip(), lex) + (
             _field(number, text[embedded.start() :].strip(), lex) or []
@@ -211,7 +211,7 @@ def position_heading(number: int, text: str, lex: Lexicon) -> list[Block] | None
     """``X岗位职责`` (numbered or not, with a duty glued after it): a position block, and the
     duty text that follows on the line as an item."""
     for pattern in _position_patterns(lex):
-        match = pattern.match(text)
+        match = _match(pattern, text)
         if match is None:
             continue
         name, pos, rest = match.group("name").strip(), match.group("pos"), match.group("rest").strip()
@@ -241,7 +241,7 @@ def position_heading(number: int, text: str, lex: Lexicon) -> list[Block] | None
 def _trailing_position(number: int, text: str, lex: Lexicon) -> list[Block] | None:
     """A duty line that ends in the next position's heading: '…。销售顾问岗位职责'."""
     for pattern in _trailing_patterns(lex):
-        match = pattern.match(text)
+        match = _match(pattern, text)
         if match:
             tail = position_heading(number, match.group("heading"), lex)
             if tail:
@@ -253,7 +253,7 @@ def _inline_sections(number: int, text: str, lex: Lexicon) -> list[Block] | None
     """A whole position on one line: '保安队长职责及权限一、职责1、…。2、…。二、权限1、…' as the
     blocks it would be on separate lines."""
     pattern = _inline_section_pattern(lex)
-    cuts = [m for m in pattern.finditer(text) if m.start() > 0 or len(text) > m.end()]
+    cuts = [m for m in _finditer(pattern, text) if m.start() > 0 or len(text) > m.end()]
     if not cuts or not any(leading_number(text[m.end() :]) for m in cuts):
         return None
     blocks: list[Block] = []
@@ -314,7 +314,7 @@ def _names_a_position(label: str, value: str, lex: Lexicon) -> bool:
 
 def _embedded(number: int, value: str, lex: Lexicon) -> list[Block]:
     """A field written after another on one line ('职责表述:… 工作时间百分比:25%')."""
-    match = _embedded_pattern(lex).search(value)
+    match = _search(_embedded_pattern(lex), value)
     if match is None:
         return []
     rest = value[match.start() :].strip()
@@ -322,7 +322,7 @@ def _embedded(number: int, value: str, lex: Lexicon) -> list[Block]:
 
 
 def _cut_embedded(value: str, lex: Lexicon) -> str:
-    match = _embedded_pattern(lex).search(value)
+    match = _search(_embedded_pattern(lex), value)
     return value[: match.start()].strip() if match else value
 
 
@@ -543,18 +543,53 @@ def _indent(raw: str) -> int:
 # --- patterns built from the profiles ------------------------------------------------------------
 
 
-def _widen(word: str) -> str:
-    """A Simplified word as a pattern that matches its Traditional forms too (职责 → [職职][責责])."""
-    parts = []
-    for char in word:
-        forms = {char, to_traditional(char)}
-        parts.append(f"[{''.join(sorted(forms))}]" if len(forms) > 1 else re.escape(char))
-    return "".join(parts)
+# The profiles are written in Simplified script; a line is matched in its Simplified form and
+# what matched is read back from the line as written, so Traditional text keeps its script.
+
+
+@lru_cache(maxsize=1 << 14)
+def simplified(text: str) -> str:
+    """The text in Simplified script where that keeps every character in its place, else as written."""
+    converted = to_simplified(text)
+    return converted if len(converted) == len(text) else text
+
+
+class _Read:
+    """A match on a line's Simplified form, read back from the line as written."""
+
+    __slots__ = ("found", "text")
+
+    def __init__(self, found: re.Match[str], text: str) -> None:
+        self.found, self.text = found, text
+
+    def group(self, name: str | int = 0) -> str:
+        start, end = self.found.span(name)
+        return self.text[start:end] if start >= 0 else ""
+
+    def start(self, name: str | int = 0) -> int:
+        return self.found.start(name)
+
+    def end(self, name: str | int = 0) -> int:
+        return self.found.end(name)
+
+
+def _match(pattern: re.Pattern[str], text: str) -> _Read | None:
+    found = pattern.match(simplified(text))
+    return _Read(found, text) if found else None
+
+
+def _search(pattern: re.Pattern[str], text: str) -> _Read | None:
+    found = pattern.search(simplified(text))
+    return _Read(found, text) if found else None
+
+
+def _finditer(pattern: re.Pattern[str], text: str) -> list[_Read]:
+    return [_Read(found, text) for found in pattern.finditer(simplified(text))]
 
 
 def _suffix_pattern(lex: Lexicon) -> str:
     suffixes = sorted({s for p in lex.profiles for s in p.heading_suffixes}, key=len, reverse=True)
-    return "(?:" + "|".join(_widen(s) for s in suffixes) + ")" if suffixes else "(?!)"
+    return "(?:" + "|".join(re.escape(s) for s in suffixes) + ")" if suffixes else "(?!)"
 
 
 @cache
@@ -585,7 +620,7 @@ def _inline_section_pattern(lex: Lexicon) -> re.Pattern[str]:
     duties = [label for p in lex.profiles for label, meaning in p.labels.items() if meaning == "duties"]
     others = [name for p in lex.profiles for name in p.not_duties]
     names = sorted(set(_chinese(duties)) | set(_chinese(others)), key=len, reverse=True)
-    alternation = "|".join(_widen(n) for n in names)
+    alternation = "|".join(re.escape(n) for n in names)
     numeral = rf"(?:[{CN_NUMERALS}]{{1,3}}、|[(（][{CN_NUMERALS}]{{1,3}}[)）])"
     return re.compile(rf"{numeral}(?P<name>{alternation})(?=\d|[{CN_NUMERALS}]{{1,3}}、|[(（]|$)")
 
@@ -597,16 +632,15 @@ def _embedded_pattern(lex: Lexicon) -> re.Pattern[str]:
         key=len,
         reverse=True,
     )
-    alternation = "|".join(_widen(label) for label in labels) or "(?!)"
+    alternation = "|".join(re.escape(label) for label in labels) or "(?!)"
     return re.compile(rf"\s(?:{alternation})\s*[:：]")
 
 
 @cache
 def _suffix_ends(lex: Lexicon) -> frozenset[str]:
-    """The last characters of the heading suffixes, in both scripts: a line with none of them
+    """The last characters of the heading suffixes: a line whose Simplified form has none of them
     cannot be a position heading."""
-    ends = {s[-1] for p in lex.profiles for s in p.heading_suffixes}
-    return frozenset(ends | {to_traditional(c) for c in ends})
+    return frozenset(s[-1] for p in lex.profiles for s in p.heading_suffixes)
 
 
 @cache
