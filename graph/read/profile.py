@@ -68,12 +68,7 @@ def load_profile(language: str) -> Profile:
         collective_endings=tuple(data.get("collective_endings", [])),
         labels=labels,
         not_duties=not_duties,
-        not_duty_start=re.compile(
-            "|".join(
-                [*(re.escape(n) for n in not_duties if len(n) >= 2), *(re.escape(n) + "$" for n in not_duties if len(n) < 2)]
-            )
-            or "(?!)"
-        ),
+        not_duty_start=re.compile("|".join(re.escape(n) + ("" if len(n) >= 2 else "$") for n in not_duties) or "(?!)"),
         charts=frozenset(fold(s) for s in sections.get("charts", [])),
         position_intros=patterns("position_intros"),
         position_headings=patterns("position_headings"),
