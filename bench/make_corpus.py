@@ -80,6 +80,17 @@ class Written:
     posts: list[tuple[str, int]] = field(default_factory=list)  # (heading as written, '' if unnamed; duties)
 
 
+def numbered_lines(duties: list[str], style: str, rng: random.Random) -> list[str]:
+    """Duties numbered in one style, now and then two to a line (as stores copy them)."""
+    numbered = [style.format(n=n, cn=chinese(n)) + d for n, d in enumerate(duties, start=1)]
+    lines: list[str] = []
+    while numbered:
+        take = 2 if len(numbered) > 1 and rng.random() < 0.05 else 1
+        lines.append(" ".join(numbered[:take]))
+        numbered = numbered[take:]
+    return lines
+
+
 def chinese(n: int) -> str:
     return CN[n - 1] if n <= 10 else ("十" if n < 20 else CN[n // 10 - 1] + "十") + (CN[n % 10 - 1] if n % 10 else "")
 
@@ -125,11 +136,7 @@ def store_text(index: int, template: list[tuple[str, list[str]]], names: dict[st
         if not duties:
             continue
         lines.append(rng.choice(names[role]) + "岗位职责")
-        numbered = [style.format(n=n, cn=chinese(n)) + d for n, d in enumerate(duties, start=1)]
-        while numbered:
-            take = 2 if len(numbered) > 1 and rng.random() < 0.05 else 1
-            lines.append(" ".join(numbered[:take]))
-            numbered = numbered[take:]
+        lines.extend(numbered_lines(duties, style, rng))
         if rng.random() < 0.3:
             lines.extend(line.format(n=rng.randrange(2, 40)) for line in NOISE)
     text = "\n".join(lines) + "\n"
@@ -227,11 +234,7 @@ def genre_text(title: str, posts: list[tuple[str, str, list[str]]], rng: random.
         if other_script:
             keep.add(len(lines))
         lines.append(post_heading)
-        numbered = [style.format(n=n, cn=chinese(n)) + d for n, d in enumerate(duties, start=1)]
-        while numbered:
-            take = 2 if len(numbered) > 1 and rng.random() < 0.05 else 1
-            lines.append(" ".join(numbered[:take]))
-            numbered = numbered[take:]
+        lines.extend(numbered_lines(duties, style, rng))
         if rng.random() < 0.3:
             lines.extend(line.format(n=rng.randrange(2, 40)) for line in NOISE)
     if traditional:
