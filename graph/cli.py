@@ -219,7 +219,8 @@ def build(
     )
     unused = sum(1 for line in result.report["lines"] if line["kind"] == "unused")
     if unused:
-        click.echo(f"note: {unused} lines were not read as part of a position; build-report.json says why", err=True)
+        lines = "1 line was" if unused == 1 else f"{unused} lines were"
+        click.echo(f"note: {lines} not read as part of a position; build-report.json says why", err=True)
     for warning in result.report["warnings"][:10]:
         click.echo(f"warning: {warning}", err=True)
     if len(result.report["warnings"]) > 10:
