@@ -3,6 +3,7 @@ serve a built graph locally with the Oxigraph server."""
 
 from __future__ import annotations
 
+import functools
 import http.client
 import json
 import os
@@ -166,7 +167,7 @@ def _start_oxigraph(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         process_group=0,  # a group of its own: a terminal's signals reach rolegraph, which stops it in order
-        preexec_fn=die_with_parent if sys.platform == "linux" else None,
+        preexec_fn=functools.partial(die_with_parent, os.getpid()) if sys.platform == "linux" else None,
     )
 
 

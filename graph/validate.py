@@ -129,10 +129,11 @@ def _checked_in_halves(path: Path) -> list[Violation]:
         return find_violations(kg)
     mine, theirs = split_shapes(_shapes(), kg, 2)
     readable, writable = os.pipe()
+    parent = os.getpid()
     child = os.fork()
     if child == 0:  # pragma: no cover (runs in the child; the parent reads what it wrote)
         try:
-            die_with_parent()
+            die_with_parent(parent)
             with os.fdopen(writable, "wb") as out:
                 out.write(pickle.dumps(find_violations(kg, theirs)))
         finally:
@@ -180,7 +181,7 @@ class BackgroundCheck:
 
     def __init__(self) -> None:
         context = multiprocessing.get_context(_start_method())
-        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=die_with_parent)
+        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),))
         self.warming: Future[None] = self.pool.submit(_warm)
 
     def start(self, path: Path) -> Callable[[], None]:

@@ -65,7 +65,8 @@ def read_documents(paths: Sequence[Path], options: ReadOptions, *, progress: Pro
     if options.jobs > 1 and len(paths) > 1:
         context = get_context("fork") if "fork" in _start_methods() else get_context()
         workers = min(options.jobs, len(paths))
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent) as pool:
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),))
+        with pool:
             readings = []
             for i, reading in enumerate(pool.map(_read_one, work, chunksize=max(1, len(work) // (8 * options.jobs)))):
                 readings.append(reading)
