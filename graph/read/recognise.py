@@ -26,7 +26,6 @@ GLOSS = re.compile(r"^(?P<zh>.*[\u3400-\u9fff].*?)\s*[(（](?P<en>[A-Za-z][A-Za-
 DETAILS = re.compile(r"\s*[(（]details:.*$|\s*`[^`]*`_*\s*$|\s*:doc:`[^`]*`\s*$")
 SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-Z(])")
 CLAUSE = re.compile(r"(?<=[;；。])")
-NAME_LIMIT = 60
 
 
 @dataclass
