@@ -25,10 +25,6 @@ def to_simplified(text: str) -> str:
     return str(_t2s().convert(text))
 
 
-def to_traditional(text: str) -> str:
-    return str(_s2t().convert(text))
-
-
 @lru_cache(maxsize=1 << 18)
 def normalize(text: str) -> str:
     """Simplified script, stray spaces between Chinese characters removed, spaces folded."""

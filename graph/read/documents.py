@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cache
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
 from graph import __version__
@@ -63,7 +63,7 @@ def read_documents(paths: Sequence[Path], options: ReadOptions, *, progress: Pro
     start = time.perf_counter()
     work = [(path, options) for path in paths]
     if options.jobs > 1 and len(paths) > 1:
-        context = get_context("fork") if "fork" in _start_methods() else get_context()
+        context = get_context("fork") if "fork" in get_all_start_methods() else get_context()
         workers = min(options.jobs, len(paths))
         pool = ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),))
         with pool:
@@ -79,12 +79,6 @@ def read_documents(paths: Sequence[Path], options: ReadOptions, *, progress: Pro
     timings = {stage: sum(r.seconds[k] for r in readings) for k, stage in enumerate(STAGES)}
     timings["read-wall"] = time.perf_counter() - start
     return ReadResult(readings, timings, sum(r.cached for r in readings))
-
-
-def _start_methods() -> list[str]:
-    import multiprocessing
-
-    return multiprocessing.get_all_start_methods()
 
 
 def _read_one(item: tuple[Path, ReadOptions]) -> Reading:
