@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import orjson
 
@@ -29,7 +29,6 @@ from graph.serialize import JsonLdConversion, write_graph
 from graph.validate import BackgroundCheck, file_violations, raise_for
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,7 @@ def build(options: BuildOptions, *, progress: Progress = lambda *_: None) -> Bui
     clock = _Clock(timings, progress)
     check_out_folder(options.out, options.sources)
     paths = collect_sources(options.sources, exclude=options.out)
-    early = options.validate and sum(p.stat().st_size for p in paths) <= EARLY_CHECK_BYTES
+    early = options.validate and sum(p.stat().st_size for p in paths.paths) <= EARLY_CHECK_BYTES
     checker = BackgroundCheck() if early else None
     try:
         with _without_cycle_collection():

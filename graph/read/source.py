@@ -6,7 +6,7 @@ import hashlib
 import logging
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,12 +51,6 @@ def collect_sources(paths: Iterable[Path], *, exclude: Path | None = None) -> Co
 class Collected:
     paths: tuple[Path, ...]
     skipped: tuple[tuple[Path, str], ...] = ()
-
-    def __iter__(self) -> Iterator[Path]:
-        return iter(self.paths)
-
-    def __len__(self) -> int:
-        return len(self.paths)
 
 
 _SUPPORTED_NAMES = ".txt, .md, .rst, .docx, .xlsx, .pdf, .html"
