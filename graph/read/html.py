@@ -69,6 +69,14 @@ class Walker:
     label: str = ""  # a dt waiting for its dd
 
 
+def absorb(walker: Walker, inner: Walker) -> None:
+    """Take back from a walker of one list item or cell its table count and what it left out."""
+    flush(inner)
+    walker.tables = inner.tables
+    for what, n in inner.dropped.items():
+        walker.dropped[what] = walker.dropped.get(what, 0) + n
+
+
 def read_html(path: Path, data: bytes) -> tuple[list[tuple[str, Mark]], tuple[tuple[str, int], ...], str]:
     """The lines of a web page, what was left out, and the charset it was decoded with."""
     text, charset = decode_html(data)
@@ -292,10 +300,7 @@ def item_lines(walker: Walker, li: etree._Element, mark: Mark, *, depth: int) ->
         else:
             walk(inner, child)
         add_text(inner, child.tail, bold=False, element=li)
-    flush(inner)
-    walker.tables = inner.tables
-    for what, n in inner.dropped.items():
-        walker.dropped[what] = walker.dropped.get(what, 0) + n
+    absorb(walker, inner)
     lead = 0
     while lead < len(inner.lines) and inner.lines[lead][1].kind in ("", "field"):
         lead += 1
@@ -395,10 +400,7 @@ def read_cell(walker: Walker, td: etree._Element, *, where: str) -> grid.Cell:
         else:
             walk(inner, child)
         add_text(inner, child.tail, bold=False, element=td)
-    flush(inner)
-    walker.tables = inner.tables
-    for what, n in inner.dropped.items():
-        walker.dropped[what] = walker.dropped.get(what, 0) + n
+    absorb(walker, inner)
     lines = tuple(text for text, _ in inner.lines)
     marks = tuple(replace_where(m, where) for _, m in inner.lines)
     has_marks = any(m.kind == "item" for m in marks)
