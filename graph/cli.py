@@ -29,7 +29,21 @@ def _fail(error: RolegraphError) -> click.ClickException:
 # graph.overlaps.DEFAULT_THRESHOLD, written here so that the command line need not import the
 # similarity libraries to show it; tests/test_cli_errors.py checks the two agree
 DEFAULT_THRESHOLD = 0.48
-GRAPH_HELP = "The graph file to ask (Turtle, JSON-LD or N-Triples, by its suffix), as 'rolegraph build' wrote it."
+GRAPH_HELP = (
+    "The graph file to ask (Turtle, JSON-LD or N-Triples, by its suffix), as 'rolegraph build' wrote it, "
+    "or the store folder a build wrote beside it (out/org.oxigraph)."
+)
+NO_STORE_HELP = "Parse the graph file even when the build's store (out/org.oxigraph) is beside it."
+
+
+def _note(message: str) -> None:
+    click.echo(f"note: {message}", err=True)
+
+
+def no_store_option(command: Any) -> Any:
+    return click.option("--no-store", is_flag=True, help=NO_STORE_HELP)(command)
+
+
 # the options that bind a variable of a bundled query, by the variable
 _NAMED_OPTIONS = {
     "givenRole": ("--role", "role"),
@@ -167,6 +181,13 @@ def main() -> None:
     help="Folder of earlier readings, keyed by each file's bytes (default: ~/.cache/rolegraph/readings).",
 )
 @click.option("--no-cache", is_flag=True, help="Read every document afresh and keep no readings.")
+@click.option(
+    "--store/--no-store",
+    "store",
+    default=None,
+    help="Also write org.oxigraph/, an on-disk Oxigraph store of the graph that query, show, chain, overlaps "
+    "and serve open at once (default: for graphs of 300,000 triples or more).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def build(
     sources: tuple[Path, ...],
@@ -180,6 +201,7 @@ def build(
     jobs: int | None,
     cache_dir: Path | None,
     no_cache: bool,
+    store: bool | None,
     quiet: bool,
 ) -> None:
     """Build the graph, page, overlaps table and report from SOURCES (default: the bundled corpus).
@@ -201,6 +223,7 @@ def build(
         validate=not no_validate,
         jobs=jobs or default_jobs(),
         cache=None if no_cache else (cache_dir or default_cache()),
+        store=store,
     )
     progress = (lambda *_: None) if quiet else StageProgress(sys.stderr.isatty())
     _stop_on_sigterm()
@@ -254,6 +277,7 @@ def build(
 @click.option(
     "--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True, help="The engine that runs the query."
 )
+@no_store_option
 def query(
     name_or_file: str,
     graph_file: Path,
@@ -267,6 +291,7 @@ def query(
     allow_update: bool,
     allow_service: bool,
     engine: str,
+    no_store: bool,
 ) -> None:
     """Run a bundled query (by name), a .rq file, or SPARQL text (-e) on the built graph or an endpoint.
 
@@ -293,7 +318,8 @@ def query(
         if endpoint:
             columns, rows = RemoteEngine(endpoint, allow_service=allow_service).select(text, bindings)
         else:
-            columns, rows = open_engine(graph_file, engine, allow_service=allow_service).select(text, bindings)
+            opened = open_engine(graph_file, engine, allow_service=allow_service, use_store=not no_store, note=_note)
+            columns, rows = opened.select(text, bindings)
     except RolegraphError as e:
         raise _fail(e) from None
     click.echo(format_rows(columns, rows, fmt), nl=False)
@@ -319,9 +345,13 @@ def push(graph_file: Path, endpoint: str, named_graph: str | None) -> None:
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True, help="The port on 127.0.0.1.")
 @click.option("--writable", is_flag=True, help="Accept updates and uploads (rolegraph push … --endpoint URL/store).")
 @click.option("--allow-service", is_flag=True, help="Let a query's SERVICE clause make the server call the address it names.")
-def serve(graph_file: Path, port: int, writable: bool, allow_service: bool) -> None:
+@no_store_option
+def serve(graph_file: Path, port: int, writable: bool, allow_service: bool, no_store: bool) -> None:
     """Serve GRAPH_FILE on 127.0.0.1 with Oxigraph: a SPARQL endpoint and a query UI, read-only
-    unless --writable. A query with SERVICE is refused unless --allow-service."""
+    unless --writable. A query with SERVICE is refused unless --allow-service.
+
+    Read-only, the build's store beside GRAPH_FILE (out/org.oxigraph) is served as it is, without
+    loading; --writable serves a copy of it (or of GRAPH_FILE, loaded), never the build's own."""
     import signal
 
     from graph.endpoint import serve_graph
@@ -331,7 +361,9 @@ def serve(graph_file: Path, port: int, writable: bool, allow_service: bool) -> N
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, lambda *_: sys.exit(0))
     try:
-        with serve_graph(graph_file, port=port, read_only=not writable, allow_service=allow_service) as server:
+        with serve_graph(
+            graph_file, port=port, read_only=not writable, allow_service=allow_service, use_store=not no_store, note=_note
+        ) as server:
             click.echo(f"SPARQL endpoint: {server.query_url}")
             click.echo(f"query UI:        {server.base}/")
             if writable:
@@ -366,14 +398,16 @@ def validate(graph_file: Path) -> None:
 @click.option(
     "--graph", "graph_file", type=click.Path(path_type=Path), default=Path("out/org.ttl"), show_default=True, help=GRAPH_HELP
 )
-def show(role: str, organization: str | None, graph_file: Path) -> None:
+@no_store_option
+def show(role: str, organization: str | None, graph_file: Path, no_store: bool) -> None:
     """A role's posts and duties, its superiors and subordinates, with the evidence for each."""
     from graph.engine import open_engine
     from graph.explore import role_card
     from graph.queries import format_rows
 
     try:
-        duties, links = role_card(open_engine(graph_file), role, organization=organization)
+        engine = open_engine(graph_file, use_store=not no_store, note=_note)
+        duties, links = role_card(engine, role, organization=organization)
     except RolegraphError as e:
         raise _fail(e) from None
     click.echo(format_rows(duties.columns, duties.rows, "table"))
@@ -385,13 +419,14 @@ def show(role: str, organization: str | None, graph_file: Path) -> None:
 @click.option(
     "--graph", "graph_file", type=click.Path(path_type=Path), default=Path("out/org.ttl"), show_default=True, help=GRAPH_HELP
 )
-def chain(role: str, graph_file: Path) -> None:
+@no_store_option
+def chain(role: str, graph_file: Path, no_store: bool) -> None:
     """The reporting chain from ROLE to the top, one line per path."""
     from graph.engine import open_engine
     from graph.explore import role_chains
 
     try:
-        paths = role_chains(open_engine(graph_file), role)
+        paths = role_chains(open_engine(graph_file, use_store=not no_store, note=_note), role)
     except RolegraphError as e:
         raise _fail(e) from None
     for path in paths:
@@ -406,14 +441,16 @@ def chain(role: str, graph_file: Path) -> None:
     "--graph", "graph_file", type=click.Path(path_type=Path), default=Path("out/org.ttl"), show_default=True, help=GRAPH_HELP
 )
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-def overlaps(role: str | None, organization: str | None, min_score: float, graph_file: Path, fmt: str) -> None:
+@no_store_option
+def overlaps(role: str | None, organization: str | None, min_score: float, graph_file: Path, fmt: str, no_store: bool) -> None:
     """Duties that two roles share, with both texts and the score."""
     from graph.engine import open_engine
     from graph.explore import role_overlaps
     from graph.queries import format_rows
 
     try:
-        table = role_overlaps(open_engine(graph_file), role=role, min_score=min_score, organization=organization)
+        engine = open_engine(graph_file, use_store=not no_store, note=_note)
+        table = role_overlaps(engine, role=role, min_score=min_score, organization=organization)
     except RolegraphError as e:
         raise _fail(e) from None
     click.echo(format_rows(table.columns, table.rows, fmt), nl=False)

@@ -15,7 +15,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,14 +123,37 @@ STORE_PREFIX = "rolegraph-store-"
 
 
 @contextmanager
-def serve_graph(graph_file: Path | None, *, port: int, read_only: bool = True, allow_service: bool = False) -> Iterator[Server]:
+def serve_graph(
+    graph_file: Path | None,
+    *,
+    port: int,
+    read_only: bool = True,
+    allow_service: bool = False,
+    use_store: bool = True,
+    note: Callable[[str], None] | None = None,
+) -> Iterator[Server]:
     """An Oxigraph server holding GRAPH_FILE (or empty) behind a gate on 127.0.0.1:PORT that
-    refuses SERVICE unless allowed; stopped, and its store removed, on exit."""
+    refuses SERVICE unless allowed; stopped, and its temporary store removed, on exit.
+
+    The build's store beside GRAPH_FILE (or GRAPH_FILE itself, a store folder) is served
+    read-only as it is, without loading; writable, the server gets a copy of it (a RocksDB
+    checkpoint: hard links where the file system allows), so the build's store is never changed."""
     from graph.gate import Gate
+    from graph.store import stamp_graph_beside, usable_store
 
     binary = oxigraph_binary()
-    if graph_file is not None and not graph_file.is_file():
+    store: Path | None = None
+    if graph_file is not None and graph_file.is_dir():
+        stamp_graph_beside(graph_file, note)
+        store = graph_file
+    elif graph_file is not None and not graph_file.is_file():
         raise RolegraphError(f"{graph_file}: no graph file here; run 'rolegraph build' first")
+    elif graph_file is not None and use_store:
+        store = usable_store(graph_file, note)
+    if store is not None:
+        from graph.store import open_store
+
+        open_store(store)  # a clear error now (not a store, in use …) rather than a server that stops
     try:
         gate = Gate(("127.0.0.1", port), ("127.0.0.1", _free_port()), allow_service=allow_service)
     except OSError as e:
@@ -140,7 +163,13 @@ def serve_graph(graph_file: Path | None, *, port: int, read_only: bool = True, a
     remove_stale_stores()
     try:
         with tempfile.TemporaryDirectory(prefix=f"{STORE_PREFIX}{os.getpid()}-") as location:
-            process = _start_oxigraph(binary, graph_file, location, gate.upstream, read_only=read_only)
+            if store is not None and read_only:
+                location = str(store)  # served as it is: a read-only server writes nothing there
+            elif store is not None:
+                _copy_store(binary, store, Path(location))
+            elif graph_file is not None:
+                _load(binary, graph_file, location)
+            process = _start_oxigraph(binary, location, gate.upstream, read_only=read_only)
             try:
                 _wait_until_up(Server(process, "http://{}:{}".format(*gate.upstream)))
                 gate.start()
@@ -154,13 +183,22 @@ def serve_graph(graph_file: Path | None, *, port: int, read_only: bool = True, a
         gate.server_close()
 
 
-def _start_oxigraph(
-    binary: str, graph_file: Path | None, location: str, address: tuple[str, int], *, read_only: bool
-) -> subprocess.Popen[bytes]:
-    if graph_file is not None:
-        loaded = subprocess.run([binary, "load", "--location", location, "--file", str(graph_file)], capture_output=True)
-        if loaded.returncode != 0:
-            raise RolegraphError(f"{graph_file}: oxigraph could not load it: {loaded.stderr.decode(errors='replace')}")
+def _load(binary: str, graph_file: Path, location: str) -> None:
+    loaded = subprocess.run([binary, "load", "--location", location, "--file", str(graph_file)], capture_output=True)
+    if loaded.returncode != 0:
+        raise RolegraphError(f"{graph_file}: oxigraph could not load it: {loaded.stderr.decode(errors='replace')}")
+
+
+def _copy_store(binary: str, store: Path, location: Path) -> None:
+    """A writable copy of the store in ``location`` (an empty folder): 'oxigraph backup'."""
+    location.rmdir()  # the backup makes the folder itself
+    copied = subprocess.run([binary, "backup", "--location", str(store), "--destination", str(location)], capture_output=True)
+    if copied.returncode != 0:
+        location.mkdir(exist_ok=True)
+        raise RolegraphError(f"{store}: oxigraph could not copy it: {excerpt(copied.stderr.decode(errors='replace').strip())}")
+
+
+def _start_oxigraph(binary: str, location: str, address: tuple[str, int], *, read_only: bool) -> subprocess.Popen[bytes]:
     mode = "serve-read-only" if read_only else "serve"
     return subprocess.Popen(
         [binary, mode, "--location", location, "--bind", "{}:{}".format(*address)],

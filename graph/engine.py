@@ -7,12 +7,13 @@ rdflib takes five (shared/docs/measured-here.md), and joins like role-links in m
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph as ox
 
-from graph.errors import QueryError, RolegraphError
+from graph.errors import InvocationError, QueryError, RolegraphError
 from graph.queries import Bindings, bind_query, canonical_text, is_update, refuse_service, run_query
 from graph.serialize import READ_FORMATS, read_graph
 
@@ -25,11 +26,17 @@ class Engine(Protocol):
 
 
 class OxigraphEngine:
-    """A pyoxigraph in-memory store loaded from a graph file; a query with SERVICE runs only
+    """A pyoxigraph store: the on-disk store a build wrote (``path`` a store folder, opened
+    read-only), or an in-memory one loaded from a graph file; a query with SERVICE runs only
     when ``allow_service`` is given."""
 
     def __init__(self, path: Path, *, allow_service: bool = False) -> None:
-        self.allow_service = allow_service
+        self.allow_service, self.source = allow_service, path  # source: the store folder or the graph file
+        if path.is_dir():
+            from graph.store import open_store
+
+            self.store = open_store(path)
+            return
         if not path.is_file():
             raise RolegraphError(f"{path}: no graph file here; run 'rolegraph build' first or pass --graph")
         self.store = ox.Store()
@@ -69,9 +76,37 @@ class RdflibEngine:
         return run_query(self.kg, text, bindings, allow_service=self.allow_service)
 
 
-def open_engine(path: Path, engine: str = "oxigraph", *, allow_service: bool = False) -> Engine:
+def open_engine(
+    path: Path,
+    engine: str = "oxigraph",
+    *,
+    allow_service: bool = False,
+    use_store: bool = True,
+    note: Callable[[str], None] | None = None,
+) -> Engine:
+    """The engine over a graph file, or over a store folder (``--graph out/org.oxigraph``). With
+    ``use_store``, the Oxigraph engine opens the store a build wrote beside the graph file
+    instead of parsing it, when that store was loaded from this very file; ``note`` hears why
+    a store beside it is not used (stale, broken, in use)."""
     if engine not in ENGINES:
         raise RolegraphError(f"unknown engine '{engine}': use one of {', '.join(ENGINES)}")
+    from graph.store import STORE_SUFFIX, StoreError, read_stamp, stamp_graph_beside, usable_store
+
+    if path.suffix == STORE_SUFFIX and not path.is_dir():
+        read_stamp(path)  # says what it is instead of a store
+    if path.is_dir():
+        if engine != "oxigraph":
+            raise InvocationError(f"{path}: a store folder is read by the oxigraph engine only; give the graph file")
+        stamp_graph_beside(path, note)
+        return OxigraphEngine(path, allow_service=allow_service)
+    if engine == "oxigraph" and use_store:
+        store = usable_store(path, note)
+        if store is not None:
+            try:
+                return OxigraphEngine(store, allow_service=allow_service)
+            except StoreError as e:
+                if note is not None:
+                    note(f"{e}; parsing {path} instead")
     kind = OxigraphEngine if engine == "oxigraph" else RdflibEngine
     return kind(path, allow_service=allow_service)
 

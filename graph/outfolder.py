@@ -2,7 +2,7 @@
 
 A build never deletes a file it did not write. ``out`` is replaced only when it is missing,
 empty, marked as rolegraph's by ``MARKER`` (left by every build), or holds nothing but the
-five outputs (a folder written before the marker existed). Anything else is refused before
+five outputs and the store folder (a folder written before the marker existed). Anything else is refused before
 the build starts. A staging folder carries its builder's PID in its name, so that the next
 build can remove the staging folders of builds that were killed.
 """
@@ -22,6 +22,8 @@ from graph.errors import OutputFolderError
 log = logging.getLogger(__name__)
 
 OUTPUT_FILES = ("org.ttl", "org.jsonld", "org-graph.html", "overlaps.csv", "build-report.json")
+# and the folder a build may write beside them: the on-disk Oxigraph store of org.ttl (graph/store.py)
+OUTPUT_FOLDERS = ("org.oxigraph",)
 MARKER = ".rolegraph-out"
 MARKER_TEXT = "This folder was written by 'rolegraph build'; the next build into it replaces it whole.\n"
 STAGING_INFIX = ".staging-"
@@ -42,13 +44,19 @@ def check_out_folder(out: Path, sources: Iterable[Path]) -> None:
         raise OutputFolderError(f"--out {out}: exists and is not a folder; choose another --out")
     if (out / MARKER).is_file():
         return
-    foreign = sorted(p.name for p in out.iterdir() if p.name not in OUTPUT_FILES)
+    foreign = sorted(p.name for p in out.iterdir() if not _ours(p))
     if foreign:
         listed = ", ".join(foreign[:SHOWN]) + (f" and {len(foreign) - SHOWN} more" if len(foreign) > SHOWN else "")
         raise OutputFolderError(
             f"--out {out}: the folder holds files rolegraph did not write ({listed}); "
             "a build replaces its output folder whole, so choose an empty or new folder"
         )
+
+
+def _ours(path: Path) -> bool:
+    if path.name in OUTPUT_FOLDERS:
+        return path.is_dir() and not path.is_symlink()
+    return path.name in OUTPUT_FILES
 
 
 @contextmanager

@@ -26,6 +26,7 @@ from graph.read.source import MAX_BYTES, Collected, collect_sources, slugify
 from graph.relate import add_overlaps, relate
 from graph.report import build_report, overlaps_csv
 from graph.serialize import JsonLdConversion, write_graph
+from graph.store import AUTO_TRIPLES, StoreLoad, store_beside
 from graph.validate import BackgroundCheck, file_violations, raise_for
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ class BuildOptions:
     validate: bool = True
     jobs: int = 1  # worker processes for reading; the output is the same whatever the number
     cache: Path | None = None  # a folder of earlier readings, keyed by the bytes read
+    store: bool | None = None  # the on-disk Oxigraph store beside org.ttl; None: from AUTO_TRIPLES triples on
 
 
 @dataclass
@@ -118,6 +120,7 @@ def _build(
         model = add_overlaps(model, threshold=options.threshold)
     with staging_folder(options.out) as staging:
         jsonld = JsonLdConversion(staging / "org.ttl", staging / "org.jsonld")
+        loader: StoreLoad | None = None
         try:
             with clock("emit"):  # streams into the Turtle writer, and through it into the JSON-LD converter
                 triples = emit_graph(model, ontology=load_ontology())
@@ -125,6 +128,9 @@ def _build(
                 if jsonld.feed is not None:
                     jsonld.feed.close()
             turtle = staging / "org.ttl"
+            if options.store or (options.store is None and count >= AUTO_TRIPLES):
+                # oxigraph's bulk loader, in a process of its own while the page and report are made
+                loader = StoreLoad(turtle, staging / store_beside(turtle).name, triples=count)
             check: Callable[[], None] | None = None
             if options.validate and count <= VALIDATE_LIMIT:  # runs while the page and the CSV are made
                 check = checker.start(turtle) if checker is not None else lambda: raise_for(file_violations(turtle))
@@ -153,10 +159,17 @@ def _build(
                     check()
             with clock("serialize"):  # what is left of the JSON-LD conversion once the rest is written
                 jsonld.finish()
+            if loader is not None:
+                with clock("store"):  # what is left of the store's load once the rest is written
+                    loader.finish()
         except BaseException:
             jsonld.abort()
+            if loader is not None:
+                loader.abort()
             raise
     files = tuple(options.out / name for name in OUTPUT_FILES)
+    if loader is not None:
+        files += (options.out / loader.store.name,)
     return BuildResult(options.out, files, report, model, timings)
 
 
