@@ -379,6 +379,30 @@ def serve(graph_file: Path, port: int, writable: bool, allow_service: bool, no_s
 
 
 @main.command()
+@click.argument("source", type=click.Path(path_type=Path), default=Path("out/org.ttl"))
+@click.option("--out", "out", type=click.Path(path_type=Path), required=True, help="Folder for the shards (replaced whole).")
+@click.option(
+    "--size",
+    "size_mb",
+    type=click.FloatRange(0, min_open=True),
+    default=100.0,
+    show_default=True,
+    help="Largest shard, in MB.",
+)
+@click.option("--graph-iri", metavar="IRI", help="Put every triple in this named graph (default: the default graph).")
+def shards(source: Path, out: Path, size_mb: float, graph_iri: str | None) -> None:
+    """Write SOURCE (default out/org.ttl; or a store folder) as N-Quads shards of at most --size MB
+    for a cluster's bulk loader, with manifest.json (each shard's quads and SHA-256) and SHA256SUMS."""
+    from graph.shards import write_shards
+
+    try:
+        result = write_shards(source, out, size_mb=size_mb, graph_iri=graph_iri)
+    except RolegraphError as e:
+        raise _fail(e) from None
+    click.echo(f"{len(result.shards)} shards, {result.quads} quads, in {out}")
+
+
+@main.command()
 @click.argument("graph_file", type=click.Path(path_type=Path), default=Path("out/org.ttl"))
 def validate(graph_file: Path) -> None:
     """Check GRAPH_FILE (default out/org.ttl) against the contract's SHACL shapes; exit 1 on violations."""
