@@ -18,8 +18,8 @@ import heapq
 import math
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +75,7 @@ def render_page(model: OrgModel) -> str:
     texts, facts, ix = _Texts(), dict[int, list[int]](), _index(model)
     data = page_data(model, texts, facts, ix)
     chunks = store_chunks(model, data, texts, facts, ix)
-    net = _network(model, data)
+    net = _network(model, data, ix)
     nodes, edges, *_ = net.get_network_data()
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
     template = env.get_template("org-graph.html")
@@ -114,6 +114,7 @@ class _Index:
     org_name: dict[str, str]
     store_of: dict[str, int]  # org id → its index in model.organizations
     bit: dict[str, int]  # theme key → its bit in a duty's theme bits
+    memo: dict[str, Any] = field(default_factory=dict)  # what page_data and _network both need, made once
 
     def theme_bits(self, themes: tuple[str, ...]) -> int:
         bits = 0
@@ -152,10 +153,7 @@ def page_data(
     for count in model.theme_counts:
         matrix[count.role][count.theme] = count.duties
     ups, downs = _links_by_role(model, ix)
-    sides: dict[str, list[tuple[float, int, bool]]] = defaultdict(list)
-    for index, o in enumerate(model.overlaps):
-        sides[ix.duty_text[o.duty_a][2].role].append((o.score, index, True))
-        sides[ix.duty_text[o.duty_b][2].role].append((o.score, index, False))
+    sides = _overlaps_by_role(model, ix).sides
     used = sorted({p.role for p in model.posts} | set(ups) | set(downs))
     chart = chart_layout(
         used,
@@ -199,6 +197,33 @@ def page_data(
             for o, n in zip(model.organizations, _posts_per_org(model), strict=True)
         ],
     }
+
+
+@dataclass(frozen=True)
+class _RoleOverlaps:
+    sides: dict[str, list[tuple[float, int, bool]]]  # role → (-score, overlap index, its duty is duty_b)
+    best: dict[tuple[str, str], float]  # (role, other role), in order → the best score between them
+
+
+def _overlaps_by_role(model: OrgModel, ix: _Index) -> _RoleOverlaps:
+    """One pass over the overlaps (hundreds of thousands at a thousand stores) for the panel's
+    lists and the shared-duty lines."""
+    found = ix.memo.get("overlaps")
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    role = {d: p.role for d, (_, _, p) in ix.duty_text.items()}  # overlaps are between duties
+    sides: dict[str, list[tuple[float, int, bool]]] = defaultdict(list)
+    best: dict[tuple[str, str], float] = {}
+    for index, o in enumerate(model.overlaps):
+        a, b, score = role[o.duty_a], role[o.duty_b], o.score
+        sides[a].append((-score, index, False))
+        sides[b].append((-score, index, True))
+        if a != b:
+            pair = (a, b) if a < b else (b, a)
+            if best.get(pair, 0) < score:
+                best[pair] = score
+    found = ix.memo["overlaps"] = _RoleOverlaps(sides, best)
+    return found
 
 
 def _posts_per_org(model: OrgModel) -> list[int]:
@@ -295,12 +320,13 @@ def _norm(posts: list[Post], ix: _Index) -> list[list[int]]:
 
 def _shared(model: OrgModel, ix: _Index, found: list[tuple[float, int, bool]]) -> dict[str, Any]:
     """The role's best overlaps (highest score first, ties in model order), and how many more there are."""
-    best = heapq.nsmallest(MAX_SHARED_PER_ROLE, found, key=lambda f: (-f[0], f[1]))
+    best = heapq.nsmallest(MAX_SHARED_PER_ROLE, found)  # (-score, index): index breaks every tie
     entries = []
-    for score, index, mine_is_a in best:
+    for minus, index, mine_is_b in best:
+        score = -minus
         o = model.overlaps[index]
         (ta, la, pa), (tb, lb, pb) = ix.duty_text[o.duty_a], ix.duty_text[o.duty_b]
-        if not mine_is_a:
+        if mine_is_b:
             (ta, la, pa), (tb, lb, pb) = (tb, lb, pb), (ta, la, pa)
         entries.append(
             {
@@ -436,6 +462,42 @@ class Chart:
     crossings: int = 0
 
 
+class _Graph:
+    """A directed graph as two dicts of dicts: what the layout asks of it at a tenth of networkx's cost
+    (a thousand stores are a thousand small charts). Nodes and lines keep the order they were added."""
+
+    def __init__(self, nodes: Sequence[str]) -> None:
+        self.succ: dict[str, dict[str, int]] = {n: {} for n in nodes}  # superior → {subordinate: weight}
+        self.pred: dict[str, dict[str, int]] = {n: {} for n in nodes}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.succ)
+
+    def __contains__(self, node: object) -> bool:
+        return node in self.succ
+
+    def add(self, sup: str, sub: str, weight: int) -> None:
+        self.succ[sup][sub] = self.pred[sub][sup] = self.succ[sup].get(sub, 0) + weight
+
+    def remove(self, sup: str, sub: str) -> None:
+        del self.succ[sup][sub], self.pred[sub][sup]
+
+    @property
+    def edges(self) -> list[tuple[str, str]]:
+        return [(u, v) for u, vs in self.succ.items() for v in vs]
+
+    def topological(self) -> list[str] | None:
+        """The nodes, each after all its superiors; None if a cycle is left."""
+        waiting = {n: len(ps) for n, ps in self.pred.items()}
+        order = [n for n, k in waiting.items() if not k]
+        for n in order:  # grows while it is read
+            for m in self.succ[n]:
+                waiting[m] -= 1
+                if not waiting[m]:
+                    order.append(m)
+        return order if len(order) == len(self.succ) else None
+
+
 def chart_layout(
     nodes: Sequence[str], lines: Sequence[tuple[str, str, int]], *, rank: dict[str, int], group: dict[str, str]
 ) -> Chart:
@@ -444,73 +506,77 @@ def chart_layout(
     A node no line reaches from above sits at the level its rank usually has; rows are then
     ordered by barycentres (with a stand-in on each level a long line crosses) to cut crossings.
     """
-    g = nx.DiGraph()
-    g.add_nodes_from(sorted(nodes))
+    g = _Graph(sorted(nodes))
     for sup, sub, weight in sorted(lines):
         if sup != sub and sup in g and sub in g:
-            g.add_edge(sup, sub, weight=g.edges[sup, sub]["weight"] + weight if g.has_edge(sup, sub) else weight)
+            g.add(sup, sub, weight)
     back = _break_cycles(g, rank)
-    level = _levels(g, rank)
-    below = _descendants(g)
+    order = g.topological()
+    assert order is not None  # no cycle is left
+    level = _levels(g, order, rank)
+    below = _descendants(g, order)
     tree = _tree(g, _primary_parents(g, level, rank), level, group, rank, below)
     x, drop, band = _placed(tree, level)
     y = _y_positions(level, drop, band)
-    found, latest, outside = crossings(g, x, y), x, _outside(g, below)
+    count = _Crossings(g)
+    found, latest, outside = count(x, y), x, _outside(g, below)
     for _ in range(ORDER_PASSES if found else 0):  # barycentre passes over the siblings: the fewest crossings wins
         tree = _reordered(tree, outside, latest)
         latest, drop, band = _placed(tree, level)
         y2 = _y_positions(level, drop, band)
-        found2 = crossings(g, latest, y2)
+        found2 = count(latest, y2)
         if found2 >= found:
             break  # a pass that does not help ends the search
         found, x, y = found2, latest, y2
     return Chart(level=level, x={n: round(v) for n, v in x.items()}, y=y, back=frozenset(back), crossings=found)
 
 
-def _break_cycles(g: nx.DiGraph, rank: dict[str, int]) -> set[tuple[str, str]]:
+def _break_cycles(g: _Graph, rank: dict[str, int]) -> set[tuple[str, str]]:
     """Drop, from each cycle, the line that most contradicts rank (then the weakest)."""
     back: set[tuple[str, str]] = set()
-    if nx.is_directed_acyclic_graph(g):
+    if g.topological() is not None:
         return back
+    nxg = nx.DiGraph()  # networkx finds the cycles: rare, and its search order decides which line goes
+    nxg.add_nodes_from(g)
+    nxg.add_weighted_edges_from((u, v, w) for u, vs in g.succ.items() for v, w in vs.items())
     while True:
         try:
-            cycle = nx.find_cycle(g)
+            cycle = nx.find_cycle(nxg)
         except nx.NetworkXNoCycle:
             return back
-        u, v = max(((u, v) for u, v, *_ in cycle), key=lambda e: (rank[e[0]] - rank[e[1]], -g.edges[e]["weight"], e))
-        g.remove_edge(u, v)
+        u, v = max(((u, v) for u, v, *_ in cycle), key=lambda e: (rank[e[0]] - rank[e[1]], -g.succ[e[0]][e[1]], e))
+        nxg.remove_edge(u, v)
+        g.remove(u, v)
         back.add((u, v))
 
 
-def _levels(g: nx.DiGraph, rank: dict[str, int]) -> dict[str, int]:
+def _levels(g: _Graph, order: list[str], rank: dict[str, int]) -> dict[str, int]:
     """Longest path from a top node; a top sits at the level its rank has where lines place it.
 
     Placing tops moves what hangs under them, so the levels a rank has are read again (a few
     rounds settle it)."""
-    order = list(nx.topological_sort(g))  # the same order every time: nodes and lines were added sorted
+    pred = g.pred
     level = dict.fromkeys(order, 0)
     for _ in range(LEVEL_ROUNDS):
         for n in order:
-            parents = [level[p] + 1 for p in g.predecessors(n)]
-            if parents:
-                level[n] = max(parents)
+            if pred[n]:
+                level[n] = max(level[p] for p in pred[n]) + 1
         usual = _usual_levels(g, level, rank)
-        settled = {n: level[n] if g.in_degree(n) else usual[rank[n]] for n in order}
+        settled = {n: level[n] if pred[n] else usual[rank[n]] for n in order}
         for n in order:
-            parents = [settled[p] + 1 for p in g.predecessors(n)]
-            if parents:
-                settled[n] = max(parents)
+            if pred[n]:
+                settled[n] = max(settled[p] for p in pred[n]) + 1
         if settled == level:
             break
         level = settled
     return level
 
 
-def _usual_levels(g: nx.DiGraph, level: dict[str, int], rank: dict[str, int]) -> dict[int, int]:
+def _usual_levels(g: _Graph, level: dict[str, int], rank: dict[str, int]) -> dict[int, int]:
     """The level each rank has where a line places it; never above a higher rank's."""
     by_rank: dict[int, list[int]] = defaultdict(list)
-    for n in g:
-        if g.in_degree(n):
+    for n, ps in g.pred.items():
+        if ps:
             by_rank[rank[n]].append(level[n])
     usual: dict[int, int] = {}
     previous = -1
@@ -520,11 +586,9 @@ def _usual_levels(g: nx.DiGraph, level: dict[str, int], rank: dict[str, int]) ->
     return usual
 
 
-def _primary_parents(g: nx.DiGraph, level: dict[str, int], rank: dict[str, int]) -> dict[str, str]:
+def _primary_parents(g: _Graph, level: dict[str, int], rank: dict[str, int]) -> dict[str, str]:
     """The superior a node hangs under in the drawing: the nearest level, then the strongest line."""
-    return {
-        n: max(g.predecessors(n), key=lambda p: (level[p], g.edges[p, n]["weight"], -rank[p], p)) for n in g if g.in_degree(n)
-    }
+    return {n: max(ps, key=lambda p: (level[p], ps[p], -rank[p], p)) for n, ps in g.pred.items() if ps}
 
 
 @dataclass
@@ -536,20 +600,39 @@ class _Tree:
     lone: list[str]
 
 
-def _descendants(g: nx.DiGraph) -> dict[str, set[str]]:
+def _descendants(g: _Graph, order: list[str]) -> dict[str, set[str]]:
     """Every node's subordinates, direct or not: one pass from the bottom of the (acyclic) graph."""
     below: dict[str, set[str]] = {}
-    for n in reversed(list(nx.topological_sort(g))):
+    for n in reversed(order):
         found: set[str] = set()
-        for k in g.successors(n):
+        for k in g.succ[n]:
             found |= below[k]
             found.add(k)
         below[n] = found
     return below
 
 
+def _parts(g: _Graph) -> list[set[str]]:
+    """The sets of nodes that lines join, whichever way they point."""
+    seen: set[str] = set()
+    parts = []
+    for start in g:
+        if start in seen:
+            continue
+        part, frontier = {start}, [start]
+        while frontier:
+            n = frontier.pop()
+            for m in (*g.pred[n], *g.succ[n]):
+                if m not in part:
+                    part.add(m)
+                    frontier.append(m)
+        seen |= part
+        parts.append(part)
+    return parts
+
+
 def _tree(
-    g: nx.DiGraph,
+    g: _Graph,
     parent: dict[str, str],
     level: dict[str, int],
     group: dict[str, str],
@@ -564,31 +647,31 @@ def _tree(
             kids[parent[n]].append(n)
     size = {n: len(below[n]) for n in g}
     parts = []
-    for part in nx.weakly_connected_components(g):
-        tops = sorted((n for n in part if n not in parent and g.out_degree(n)), key=lambda n: (level[n], -size[n], n))
+    for part in _parts(g):
+        tops = sorted((n for n in part if n not in parent and g.succ[n]), key=lambda n: (level[n], -size[n], n))
         if tops:
             parts.append(tops)
     parts.sort(key=lambda tops: (level[tops[0]], -sum(size[t] for t in tops), tops[0]))
-    lone = [n for n in first if not g.degree(n)]
+    lone = [n for n in first if not g.succ[n] and not g.pred[n]]
     return _Tree(kids, parts, lone)
 
 
-def _outside(g: nx.DiGraph, below: dict[str, set[str]]) -> dict[str, list[str]]:
+def _outside(g: _Graph, below: dict[str, set[str]]) -> dict[str, list[str]]:
     """For each node, the nodes that lines from its subtree lead to outside that subtree."""
     found = {}
     for n in g:
         inside = {n} | below[n]
-        found[n] = [m for k in inside for m in nx.all_neighbors(g, k) if m not in inside]
+        found[n] = [m for k in inside for m in (*g.pred[k], *g.succ[k]) if m not in inside]
     return found
 
 
 def _reordered(tree: _Tree, outside: dict[str, list[str]], x: dict[str, float]) -> _Tree:
     """Siblings sorted by the barycentre of the lines that leave their subtree."""
 
-    def pull(n: str) -> float:
-        return statistics.fmean(x[m] for m in outside[n]) if outside[n] else x[n]
+    def pull(n: str) -> float:  # fsum: the same mean whatever order the set gave the lines in
+        return math.fsum(x[m] for m in outside[n]) / len(outside[n]) if outside[n] else x[n]
 
-    kids = {n: sorted(ks, key=lambda k: (pull(k), k)) for n, ks in tree.kids.items()}
+    kids = {n: sorted(ks, key=lambda k: (pull(k), k)) if len(ks) > 1 else ks for n, ks in tree.kids.items()}
     return _Tree(kids, tree.parts, tree.lone)
 
 
@@ -653,24 +736,36 @@ def _y_positions(level: dict[str, int], drop: dict[str, int], band: dict[str, in
     return y
 
 
-def crossings(g: nx.DiGraph, x: dict[str, float], y: dict[str, int]) -> int:
-    """How many pairs of drawn lines cross (lines that share an end do not)."""
-    edges = list(g.edges)
-    if len(edges) < 2:
-        return 0
-    index = {n: k for k, n in enumerate(g)}
-    ends = np.array([[index[u], index[v]] for u, v in edges])
-    p = np.array([[x[u], y[u]] for u, _ in edges], dtype=float)
-    q = np.array([[x[v], y[v]] for _, v in edges], dtype=float)
+class _Crossings:
+    """How many pairs of drawn lines cross (lines that share an end do not), for one graph's lines
+    under the placements tried: which pairs share an end is worked out once."""
 
-    def side(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:  # sign of c against line a→b, all pairs
-        return (b[:, None, 0] - a[:, None, 0]) * (c[None, :, 1] - a[:, None, 1]) - (b[:, None, 1] - a[:, None, 1]) * (
-            c[None, :, 0] - a[:, None, 0]
-        )
+    def __init__(self, g: Any) -> None:  # a _Graph or a networkx DiGraph
+        self.nodes = list(g)
+        index = {n: k for k, n in enumerate(self.nodes)}
+        self.ends = np.array([[index[u], index[v]] for u, v in g.edges], dtype=np.intp).reshape(-1, 2)
+        shared = (self.ends[:, None, :, None] == self.ends[None, :, None, :]).any(axis=(2, 3))
+        self.pairs = np.triu(~shared, 1)
 
-    apart = (side(p, q, p) * side(p, q, q) < 0) & (side(p, q, p) * side(p, q, q) < 0).T
-    shared = (ends[:, None, :, None] == ends[None, :, None, :]).any(axis=(2, 3))
-    return int(np.triu(apart & ~shared, 1).sum())
+    def __call__(self, x: dict[str, float], y: dict[str, int]) -> int:
+        if len(self.ends) < 2:
+            return 0
+        at = np.array([[x[n], y[n]] for n in self.nodes], dtype=float)
+        p, q = at[self.ends[:, 0]], at[self.ends[:, 1]]
+
+        def side(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:  # sign of c against line a→b, all pairs
+            return (b[:, None, 0] - a[:, None, 0]) * (c[None, :, 1] - a[:, None, 1]) - (b[:, None, 1] - a[:, None, 1]) * (
+                c[None, :, 0] - a[:, None, 0]
+            )
+
+        split = side(p, q, p) * side(p, q, q) < 0  # [i, j]: line j's ends lie on both sides of line i
+        return int((split & split.T & self.pairs).sum())
+
+
+def crossings(g: Any, x: dict[str, float], y: dict[str, int]) -> int:
+    """How many pairs of drawn lines cross (lines that share an end do not); ``g`` is a networkx
+    DiGraph or the layout's own graph."""
+    return _Crossings(g)(x, y)
 
 
 # --- the group's network, built with pyvis -----------------------------------------------------
@@ -700,7 +795,7 @@ def _grid(data: dict[str, Any]) -> dict[str, tuple[float, float]]:
     return positions
 
 
-def _network(model: OrgModel, data: dict[str, Any]) -> Network:
+def _network(model: OrgModel, data: dict[str, Any], ix: _Index | None = None) -> Network:
     net = Network(directed=True, cdn_resources="in_line")
     large = len(data["roles"]) > LARGE
     grid = _grid(data) if large else {}
@@ -753,12 +848,7 @@ def _network(model: OrgModel, data: dict[str, Any]) -> Network:
             )
     # from every overlap, not the panel's best few: a pair of roles whose overlaps all rank low
     # in both their lists still shares duties
-    best: dict[tuple[str, str], float] = {}
-    owner = model.duty_owner  # overlaps are between duties (find_overlaps compares nothing else)
-    for o in model.overlaps:
-        a, b = sorted((owner[o.duty_a].role, owner[o.duty_b].role))
-        if a != b:
-            best[(a, b)] = max(best.get((a, b), 0), o.score)
+    best = _overlaps_by_role(model, ix if ix is not None else _index(model)).best
     for (a, b), score in sorted(best.items()):
         net.add_edge(
             f"role:{a}", f"role:{b}", kind="shared", arrows="", color=SHARED_COLOUR, width=1 + 6 * (score - 0.5), score=score
