@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -91,16 +93,21 @@ def _english_pairs(texts: Sequence[str], threshold: float) -> list[tuple[int, in
     return sorted(s for s in scored if s[2] >= threshold)
 
 
-EXACT_LIMIT = 4000  # distinct texts compared all-pairs; above this, candidates come from blocking
+EXACT_LIMIT = 1000  # distinct texts compared all-pairs (a million pairs); above, candidates come from blocking
 _MAX_DF = 0.05  # bigrams in more than 5 % of the texts are too common to propose candidates (recall 0.99)
+# Blocking proposes each text's PARTNERS closest candidates (by the cosine of their rare bigrams):
+# a duty that a thousand stores each word a little differently has a thousand near-copies, and
+# scoring every pair of them was the quadratic part of the stage.
+PARTNERS = 24
 
 
 def similar_pairs(texts: Sequence[str], *, threshold: float, exact: bool | None = None) -> list[tuple[int, int, float]]:
     """(a, b, score), a < b, for distinct duty contents that score at least ``threshold``.
 
-    Up to EXACT_LIMIT texts every pair is scored (rapidfuzz's cdist). Beyond, candidate pairs
-    are those that share a rare character bigram, found with a sparse product of scikit-learn
-    bigram vectors, and only they are scored: the cost grows with the candidates, not n².
+    Up to EXACT_LIMIT texts every pair is scored (rapidfuzz's cdist). Beyond, a text is scored
+    against its ``PARTNERS`` closest candidates: texts that share a rare character bigram with
+    it, found with a sparse product of scikit-learn bigram vectors, the most alike first. The
+    cost grows with the number of texts, not with its square.
     """
     english = [i for i, t in enumerate(texts) if _is_english(t)]
     if english:  # English contents are scored on words, Chinese ones as below
@@ -125,21 +132,49 @@ def similar_pairs(texts: Sequence[str], *, threshold: float, exact: bool | None 
     return sorted(found)
 
 
-def candidate_pairs(grams: Sequence[str], *, chunk: int = 2000) -> Iterator[tuple[int, int]]:
-    """Pairs (a < b) of texts sharing at least one bigram that few texts have."""
-    from sklearn.feature_extraction.text import CountVectorizer
+def candidate_pairs(grams: Sequence[str], *, partners: int = PARTNERS) -> list[tuple[int, int]]:
+    """Pairs (a < b) of texts sharing a bigram, each text with its ``partners`` closest (ties by
+    index): at most ``partners`` times the number of texts.
 
-    vectorizer = CountVectorizer(analyzer=str.split, max_df=_MAX_DF, min_df=2, binary=True, dtype=np.float32)
-    try:
-        matrix = vectorizer.fit_transform(grams).tocsr()
-    except ValueError:  # no bigram is both shared and rare
-        return
+    Candidates share a bigram that few texts have (``_MAX_DF``): common ones would propose nearly
+    every pair. A text made of common bigrams alone (the template every store copies) gets its
+    closest texts by all of its bigrams instead; such texts are few, and each is one row."""
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.preprocessing import normalize
+
+    def vectors(max_df: float) -> Any:
+        vectorizer = CountVectorizer(analyzer=str.split, max_df=max_df, min_df=2, binary=True, dtype=np.float32)
+        try:
+            return normalize(vectorizer.fit_transform(grams).tocsr())
+        except ValueError:  # no bigram is both shared and (as asked) rare
+            return None
+
+    found: set[tuple[int, int]] = set()
+    rare = vectors(_MAX_DF)
+    alone = list(range(len(grams))) if rare is None else _closest(rare, range(len(grams)), partners, found)
+    if alone and (every := vectors(1.0)) is not None:
+        _closest(every, alone, partners, found)
+    return sorted(found)
+
+
+def _closest(matrix: Any, rows: Sequence[int], partners: int, found: set[tuple[int, int]], chunk: int = 2000) -> list[int]:
+    """Add to ``found`` each row's ``partners`` closest other rows by cosine; the rows with none."""
     transposed = matrix.T.tocsc()
-    for start in range(0, matrix.shape[0], chunk):
-        product = (matrix[start : start + chunk] @ transposed).tocoo()
-        for row, col in zip(product.row.tolist(), product.col.tolist(), strict=True):
-            if start + row < col:
-                yield start + row, col
+    none = []
+    for start in range(0, len(rows), chunk):
+        block = list(rows[start : start + chunk])
+        product = (matrix[block] @ transposed).tocsr()
+        for k, a in enumerate(block):
+            cols = product.indices[product.indptr[k] : product.indptr[k + 1]]
+            alike = product.data[product.indptr[k] : product.indptr[k + 1]]
+            keep = cols != a
+            cols, alike = cols[keep], alike[keep]
+            if len(cols) > partners:  # the closest, ties by index: lexsort's last key is the first
+                cols = cols[np.lexsort((cols, -alike))[:partners]]
+            if len(cols) == 0:
+                none.append(a)
+            found.update((min(a, b), max(a, b)) for b in cols.tolist())
+    return none
 
 
 def _grams(text: str) -> str:
@@ -148,13 +183,24 @@ def _grams(text: str) -> str:
     return " ".join(text[i : i + 2] for i in range(len(text) - 1)) or text
 
 
+# Overlaps one duty takes part in, at most (README "Overlaps"): past it a duty's other near-copies
+# are its cluster's members. The bundled corpus's busiest duty has 5; generated stores that word a
+# duty a hundred ways gave one duty 947.
+MAX_PER_DUTY = 16
+# Duties of one text tried as partners of one duty within an organization, at most: that text
+# held by thousands of posts of one organization is a cluster, not every pair of them.
+_TRIES = 2 * MAX_PER_DUTY
+
+
 def find_overlaps(posts: Sequence[Post], *, threshold: float = DEFAULT_THRESHOLD) -> tuple[list[Overlap], list[Cluster]]:
     """Overlaps and clusters of the duties of ``posts``, in size linear in the corpus.
 
     Texts are compared once per distinct content. A pair of similar texts gives an overlap for
-    every pair of different posts of one organization that carry them, and one overlap per pair
-    of different roles across organizations (the first duty of each role, by id): stores that
-    copy a template add members to clusters, not overlaps by the square of their number.
+    pairs of different posts of one organization that carry them, and one overlap per pair of
+    different roles across organizations: stores that copy a template add members to clusters,
+    not overlaps by the square of their number. Text pairs are taken best score first, and a
+    duty takes part in ``MAX_PER_DUTY`` overlaps at most; for a pair of roles, the first duty
+    of each (by id) that has room is taken.
     """
     owner = {d.id: p for p in posts for d in p.duties}
     duties = sorted((d for p in posts for d in p.duties if not d.boilerplate), key=lambda d: d.id)
@@ -164,64 +210,109 @@ def find_overlaps(posts: Sequence[Post], *, threshold: float = DEFAULT_THRESHOLD
     texts = sorted(groups)
     pairs = similar_pairs(texts, threshold=threshold)
     pairs += [(a, a, 1.0) for a, text in enumerate(texts) if len(groups[text]) > 1]
-    overlaps: dict[str, Overlap] = {}
     links = nx.Graph()
     links.add_nodes_from(range(len(texts)))
     holders: dict[int, _Holders] = {}  # a text's duties by organization and role, made once per text
 
     def held(index: int) -> _Holders:
         if index not in holders:
-            holders[index] = _Holders.of(groups[texts[index]], owner)
+            holders[index] = _Holders(groups[texts[index]], owner)
         return holders[index]
 
-    for a, b, score in pairs:
+    taken = _Taken()
+    for a, b, score in sorted(pairs, key=lambda p: (-p[2], p[0], p[1])):
         if score >= CLUSTER_THRESHOLD:
             links.add_edge(a, b)
-        for first, second in _overlapping(held(a), held(b), same=a == b):
+        for first, second in _overlapping(held(a), held(b), taken, same=a == b):
             shared = tuple(sorted(set(first.themes) & set(second.themes)))
             ids = sorted((first.id, second.id))
-            overlap = Overlap(_digest("overlap", *ids), ids[0], ids[1], score, shared)
-            overlaps.setdefault(overlap.id, overlap)
+            taken.add(
+                Overlap(_digest("overlap", *ids), ids[0], ids[1], score, shared), (owner[first.id].role, owner[second.id].role)
+            )
     clusters = []
     for component in nx.connected_components(links):
         members = sorted(d.id for i in component for d in groups[texts[i]])
         if len(members) > 1:
             labels = {d.id: d.label for i in component for d in groups[texts[i]]}
             clusters.append(Cluster(_digest("cluster", *members), tuple(members), _representative(members, labels)))
-    return sorted(overlaps.values(), key=lambda o: o.id), sorted(clusters, key=lambda c: c.id)
+    return sorted(taken.overlaps, key=lambda o: o.id), sorted(clusters, key=lambda c: c.id)
 
 
-@dataclass(frozen=True)
+class _Taken:
+    """The overlaps taken so far, and how many each duty is in."""
+
+    def __init__(self) -> None:
+        self.overlaps: list[Overlap] = []
+        self.count: Counter[str] = Counter()
+        self.role_pairs: set[str] = set()
+
+    def room(self, duty: Duty) -> bool:
+        return self.count[duty.id] < MAX_PER_DUTY
+
+    def add(self, overlap: Overlap, roles: tuple[str, str]) -> None:
+        self.overlaps.append(overlap)
+        self.count[overlap.duty_a] += 1
+        self.count[overlap.duty_b] += 1
+        self.role_pairs.add(min(roles) + "|" + max(roles))
+
+    def new_pair(self, role_x: str, role_y: str) -> bool:
+        """No overlap yet between these two roles."""
+        return min(role_x, role_y) + "|" + max(role_x, role_y) not in self.role_pairs
+
+
 class _Holders:
-    """The duties that carry one text, with their posts, by organization, and the first per role."""
+    """The duties that carry one text, with their posts, by organization, and by role."""
 
-    duties: list[tuple[Duty, Post]]
-    by_org: dict[str, list[tuple[Duty, Post]]]
-    first_by_role: dict[str, Duty]
+    def __init__(self, duties: list[Duty], owner: dict[str, Post]) -> None:
+        self.by_org: dict[str, list[tuple[Duty, Post]]] = {}
+        self.by_role: dict[str, list[Duty]] = {}
+        for duty in duties:  # sorted by id
+            post = owner[duty.id]
+            self.by_org.setdefault(post.org_id, []).append((duty, post))
+            self.by_role.setdefault(post.role, []).append(duty)
+        self._open: dict[str, int] = {}  # per role, where its first duty with room may be
 
-    @classmethod
-    def of(cls, duties: list[Duty], owner: dict[str, Post]) -> _Holders:
-        held = [(duty, owner[duty.id]) for duty in duties]  # sorted by id
-        by_org: dict[str, list[tuple[Duty, Post]]] = {}
-        firsts: dict[str, Duty] = {}
-        for duty, post in held:
-            by_org.setdefault(post.org_id, []).append((duty, post))
-            firsts.setdefault(post.role, duty)
-        return cls(held, by_org, firsts)
+    def with_room(self, role: str, taken: _Taken) -> Duty | None:
+        """The role's first duty (by id) that has room; a duty once full stays full."""
+        duties, at = self.by_role[role], self._open.get(role, 0)
+        while at < len(duties) and not taken.room(duties[at]):
+            at += 1
+        self._open[role] = at
+        return duties[at] if at < len(duties) else None
+
+    def least_taken(self, role: str, taken: _Taken) -> Duty:
+        """The role's duty (first by id among equals) in the fewest overlaps."""
+        return min(self.by_role[role], key=lambda d: (taken.count[d.id], d.id))
 
 
-def _overlapping(left: _Holders, right: _Holders, *, same: bool) -> Iterator[tuple[Duty, Duty]]:
+def _overlapping(left: _Holders, right: _Holders, taken: _Taken, *, same: bool) -> Iterator[tuple[Duty, Duty]]:
+    """The duty pairs of two similar texts (the same text when ``same``) that become overlaps:
+    pairs of different posts within an organization, then one pair per pair of roles not yet
+    paired within one. Only duties with room in ``taken`` are paired, and within an
+    organization a duty tries ``_TRIES`` partners at most."""
     covered: set[tuple[str, str]] = set()
-    for x, px in left.duties:
-        for y, py in right.by_org.get(px.org_id, ()):
-            if px.id != py.id and (not same or x.id < y.id):
-                covered.add((px.role, py.role))
-                yield x, y
-    for role_x, x in left.first_by_role.items():
-        for role_y, y in right.first_by_role.items():
-            if role_x != role_y and (role_x, role_y) not in covered and (role_y, role_x) not in covered:
-                if not same or role_x < role_y:
+    for org, mine in left.by_org.items():
+        theirs = right.by_org.get(org, [])
+        for i, (x, px) in enumerate(mine):
+            tries = 0
+            for y, py in itertools.islice(theirs, i + 1 if same else 0, None):
+                if tries == _TRIES or not taken.room(x):
+                    break
+                if px.id == py.id:
+                    continue
+                tries += 1
+                if taken.room(y):
+                    covered.add((px.role, py.role))
                     yield x, y
+    for role_x in left.by_role:
+        for role_y in right.by_role:
+            if role_x == role_y or (role_x, role_y) in covered or (role_y, role_x) in covered or (same and role_x > role_y):
+                continue
+            first, second = left.with_room(role_x, taken), right.with_room(role_y, taken)
+            if first is not None and second is not None:
+                yield first, second
+            elif taken.new_pair(role_x, role_y):  # two roles that share a duty keep one overlap
+                yield left.least_taken(role_x, taken), right.least_taken(role_y, taken)
 
 
 def _representative(members: list[str], labels: dict[str, str]) -> str:

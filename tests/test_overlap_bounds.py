@@ -1,0 +1,84 @@
+"""The overlaps stay linear in the corpus (issue 16): at most MAX_PER_DUTY overlaps per duty, a
+text that many posts carry is a cluster, and every pair of roles that share a duty keeps one.
+
+The posts are made here (no document), so that each case holds exactly the duties it needs."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from graph.model import Duty, Post
+from graph.overlaps import MAX_PER_DUTY, PARTNERS, find_overlaps, similar_pairs
+
+PATROL = "负责本区域的日常巡查，发现问题及时上报。"
+
+
+def post(org: int, index: int, role: str, *duties: str) -> Post:
+    post_id = f"post/s{org}/1/{index}"
+    return Post(
+        id=post_id,
+        source=f"s{org}",
+        org_id=f"org/s{org}/1",
+        index=index,
+        name_written=role,
+        label=role,
+        role=role,
+        department="service",
+        line=index,
+        duties=tuple(
+            Duty(f"{post_id.replace('post', 'duty')}/{n}", post_id, n, f"{n}.", t, t, index) for n, t in enumerate(duties, 1)
+        ),
+    )
+
+
+def per_duty(overlaps: list) -> Counter[str]:
+    counted: Counter[str] = Counter()
+    for o in overlaps:
+        counted[o.duty_a] += 1
+        counted[o.duty_b] += 1
+    return counted
+
+
+def test_one_text_in_many_posts_of_one_organization_is_a_cluster_not_every_pair() -> None:
+    # 40 posts of one store carry the same duty: every pair would be 40·39/2 = 780 overlaps
+    posts = [post(1, i, "巡检员", PATROL) for i in range(1, 41)]
+    overlaps, clusters = find_overlaps(posts)
+    assert len(clusters) == 1 and len(clusters[0].members) == 40
+    assert max(per_duty(overlaps).values()) <= MAX_PER_DUTY
+    # each duty tries partners after it in id order until it or they are full: at most 16·40/2
+    assert 0 < len(overlaps) <= MAX_PER_DUTY * 40 // 2 < 780
+
+
+def test_a_few_posts_keep_every_pair() -> None:
+    # under the bound nothing is left out: 4 posts of one store, 4·3/2 = 6 overlaps
+    posts = [post(1, i, "巡检员", PATROL) for i in range(1, 5)]
+    overlaps, _ = find_overlaps(posts)
+    assert len(overlaps) == 6
+    assert set(per_duty(overlaps).values()) == {3}
+
+
+def test_every_pair_of_roles_sharing_a_duty_keeps_an_overlap_when_its_duties_are_full() -> None:
+    # 30 stores, each with a 巡检员 and a 班长 carrying the patrol duty: within each store the
+    # pair (巡检员, 班长) is one overlap. A 31st store's 安全员 carries it too, alone in its store:
+    # across stores one overlap per pair of roles, 安全员–巡检员 and 安全员–班长.
+    posts = [p for s in range(1, 31) for p in (post(s, 1, "巡检员", PATROL), post(s, 2, "班长", PATROL))]
+    posts.append(post(31, 1, "安全员", PATROL))
+    overlaps, clusters = find_overlaps(posts)
+    role_of = {d.id: p.role for p in posts for d in p.duties}
+    pairs = Counter(frozenset((role_of[o.duty_a], role_of[o.duty_b])) for o in overlaps)
+    assert pairs[frozenset(("巡检员", "班长"))] >= 30  # one in each store at least
+    assert pairs[frozenset(("安全员", "巡检员"))] >= 1
+    assert pairs[frozenset(("安全员", "班长"))] >= 1
+    assert len(clusters) == 1 and len(clusters[0].members) == 61
+
+
+def test_blocking_gives_each_text_a_bounded_number_of_partners() -> None:
+    # 300 texts alike but for the area's number: all-pairs would score 300·299/2 = 44,850 pairs
+    texts = sorted(f"负责第{i}区的日常巡查发现问题及时上报" for i in range(1, 301))
+    blocked = similar_pairs(texts, threshold=0.48, exact=False)
+    partners = Counter(a for a, _, _ in blocked) + Counter(b for _, b, _ in blocked)
+    assert len(blocked) <= PARTNERS * len(texts)
+    assert all(partners[i] >= 1 for i in range(len(texts)))  # no text is left without a partner
+    exact = {(a, b) for a, b, _ in similar_pairs(texts, threshold=0.48, exact=True)}
+    assert len(exact) == 300 * 299 // 2  # they do all say the same thing
+    assert {(a, b) for a, b, _ in blocked} <= exact
