@@ -188,13 +188,13 @@ def infer_unnamed(posts: list[Post], book: RoleBook) -> list[Post]:
 
     Roles the post names as its subordinates (监督、指导、考核销售顾问) are not candidates.
     """
-    choices, owners = role_index(p for p in posts if p.role)
+    index = RoleIndex(p for p in posts if p.role)
     out: list[Post] = []
     for post in posts:
         if post.role:
             out.append(post)
             continue
-        role = _closest_role(post, choices, owners, book)
+        role = _closest_role(post, index, book)
         dept = post.department or role.department
         latin = all(is_latin(d.label) or not d.label for d in post.duties) and any(d.label for d in post.duties)
         label = f"{role.en} (inferred)" if latin else f"{role.zh}（推断）"
@@ -223,7 +223,30 @@ def role_index(named: Iterable[Post]) -> tuple[list[str], list[str]]:
     return choices, owners
 
 
-def _closest_role(post: Post, choices: list[str], owners: list[str], book: RoleBook) -> Role:
+class RoleIndex:
+    """The texts of each named role (``role_index``), and how close a duty text comes to each
+    role of a set: scored once per distinct text and set of roles (unnamed posts of stores that
+    copy one template carry the same texts)."""
+
+    def __init__(self, named: Iterable[Post]) -> None:
+        self.choices, self.owners = role_index(named)
+        self.roles = set(self.owners)
+        self._scores: dict[tuple[str, frozenset[str]], dict[str, float]] = {}
+
+    def closeness(self, text: str, roles: frozenset[str]) -> dict[str, float]:
+        """Per role of ``roles``, the best partial ratio of ``text`` against its texts."""
+        key = (text, roles)
+        if key not in self._scores:
+            keep = [i for i, role in enumerate(self.owners) if role in roles]
+            row = process.cdist([text], [self.choices[i] for i in keep], scorer=fuzz.partial_ratio)[0]
+            best: dict[str, float] = defaultdict(float)
+            for score, i in zip(row.tolist(), keep, strict=True):
+                best[self.owners[i]] = max(best[self.owners[i]], score)
+            self._scores[key] = best
+        return self._scores[key]
+
+
+def _closest_role(post: Post, index: RoleIndex, book: RoleBook) -> Role:
     text = " ".join(d.label for d in post.duties)
     dept = book.department_by_count(text)
     excluded = {
@@ -237,21 +260,16 @@ def _closest_role(post: Post, choices: list[str], owners: list[str], book: RoleB
     texts = [comparable(d.label) for d in post.duties if not d.boilerplate]
     table = chinese_cues()  # the words of running a unit (graph/cues/zh.toml)
     managing = sum(text.count(word) for word in table.managing_words) >= table.managing_min
-    candidates = {
+    candidates = frozenset(
         r
-        for r in set(owners)
+        for r in index.roles
         if book.roles[r].department == dept and r not in excluded and (not managing or book.roles[r].rank <= 5)
-    }
+    )
     if not candidates or not texts:
         return book.resolve_unnamed(text)
-    keep = [i for i, role in enumerate(owners) if role in candidates]
-    scores = process.cdist(texts, [choices[i] for i in keep], scorer=fuzz.partial_ratio, workers=-1)
     best: dict[str, float] = defaultdict(float)
-    for row in scores:
-        per_role: dict[str, float] = defaultdict(float)
-        for score, i in zip(row.tolist(), keep, strict=True):
-            per_role[owners[i]] = max(per_role[owners[i]], score)
-        for key, score in per_role.items():
+    for duty_text in texts:
+        for key, score in index.closeness(duty_text, candidates).items():
             best[key] += score / len(texts)
     return book.roles[min(best, key=lambda r: (-best[r], r))]
 

@@ -263,28 +263,49 @@ def _singular(word: str) -> str:
     return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
-def match_post(name: str, posts: Sequence[Post], roles: Mapping[str, Role], *, exclude: str = "") -> Post | None:
-    """The post a written name means among an organization's posts: equal to its name, label or
-    its role's labels and aliases (normalised, casefolded), else one name inside the other
-    (both of two characters at least; the closest in length wins)."""
-    want = _compact(name)
-    if len(want) < 2:
+class PostNames:
+    """An organization's posts by the names they answer to. ``match`` finds the post a written
+    name means: one whose name, label or role's labels and aliases equal it (normalised,
+    casefolded), else one whose name holds it or is held in it (both of two characters at
+    least; the closest in length wins, then the first). Each post's names are made comparable
+    once, and each name asked for is looked up once: a store of thousands of posts whose
+    duties all name 班长 asks for it thousands of times."""
+
+    def __init__(self, posts: Sequence[Post], roles: Mapping[str, Role]) -> None:
+        self.posts = posts
+        self.exact: dict[str, list[int]] = {}  # a comparable name → the posts (by position) it is
+        self.written: list[tuple[int, str]] = []  # (position, comparable label or written name)
+        for i, post in enumerate(posts):
+            role = roles.get(post.role)
+            labels = (post.label, post.name_written, *((role.zh, role.en, *role.aliases) if role else ()))
+            for label in {_compact(label) for label in labels}:
+                self.exact.setdefault(label, []).append(i)
+            self.written.extend((i, n) for n in sorted({_compact(post.label), _compact(post.name_written)}) if len(n) >= 2)
+        self._found: dict[str, tuple[list[int], list[int]]] = {}
+
+    def match(self, name: str, *, exclude: str = "") -> Post | None:
+        want = _compact(name)
+        if len(want) < 2:
+            return None
+        if want not in self._found:
+            self._found[want] = self._candidates(want)
+        exact, contained = self._found[want]
+        for i in (*exact, *contained):  # the best two of each: one may be the post excluded
+            if self.posts[i].id != exclude:
+                return self.posts[i]
         return None
-    wants = {want, _singular(want)} if want.isascii() else {want}
-    candidates = [p for p in posts if p.id != exclude]
-    for post in candidates:
-        role = roles.get(post.role)
-        labels = (post.label, post.name_written, *((role.zh, role.en, *role.aliases) if role else ()))
-        if wants & {_compact(label) for label in labels}:
-            return post
-    contained = [
-        (abs(len(n) - len(want)), i, p)
-        for i, p in enumerate(candidates)
-        for n in {_compact(p.label), _compact(p.name_written)}
-        for w in wants
-        if len(n) >= 2 and (w in n or n in w)
-    ]
-    return min(contained, key=lambda c: (c[0], c[1]))[2] if contained else None
+
+    def _candidates(self, want: str) -> tuple[list[int], list[int]]:
+        wants = {want, _singular(want)} if want.isascii() else {want}
+        exact = sorted({i for w in wants for i in self.exact.get(w, ())})[:2]
+        ranked = sorted((abs(len(n) - len(want)), i) for i, n in self.written for w in wants if w in n or n in w)
+        contained: list[int] = []
+        for _, i in ranked:
+            if i not in contained:
+                contained.append(i)
+            if len(contained) == 2:
+                break
+        return exact, contained
 
 
 class _Resolver:
@@ -298,6 +319,13 @@ class _Resolver:
         for post in posts:
             self.by_org_role.setdefault((post.org_id, post.role), post.id)
             self.by_org.setdefault(post.org_id, []).append(post)
+        self._names: dict[str, PostNames] = {}
+
+    def names(self, org_id: str) -> PostNames:
+        """The organization's posts by name (made on first use)."""
+        if org_id not in self._names:
+            self._names[org_id] = PostNames(self.by_org.get(org_id, []), self.roles)
+        return self._names[org_id]
 
     def role(self, ref: str) -> Role:
         return self.roles[ref[5:]] if ref.startswith("role:") else self.roles[self.by_id[ref].role]
@@ -309,7 +337,7 @@ class _Resolver:
         other = book.resolve(name)
         if other is not None and (post.org_id, other.key) in self.by_org_role:
             return self.by_org_role[(post.org_id, other.key)]
-        named = match_post(name, self.by_org[post.org_id], self.roles, exclude=post.id)
+        named = self.names(post.org_id).match(name, exclude=post.id)
         if named is not None:
             return named.id
         if other is not None:
@@ -320,7 +348,7 @@ class _Resolver:
     def field(self, name: str, post: Post, *, up: bool) -> str | None:
         """A field's name: a post of the organization named alike, else a role (one rank above
         or below the post's when the name has no title word)."""
-        named = match_post(name, self.by_org[post.org_id], self.roles, exclude=post.id)
+        named = self.names(post.org_id).match(name, exclude=post.id)
         if named is not None:
             return named.id
         own = self.roles[post.role].rank
@@ -418,11 +446,10 @@ def chart_lines(
     resolver = _Resolver(posts, books, roles)
     lines: list[ReportingLine] = []
     for org_id, links in charts.items():
-        members = resolver.by_org.get(org_id, [])
+        members = resolver.names(org_id)
         seen: set[tuple[str, str]] = set()
         for link in links:
-            sub = match_post(link.subordinate, members, roles)
-            sup = match_post(link.superior, members, roles)
+            sub, sup = members.match(link.subordinate), members.match(link.superior)
             sub_ref: str | None
             sup_ref: str | None
             if sub is not None:
