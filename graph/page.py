@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import base64
 import gzip
-import heapq
 import math
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, repeat
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,7 @@ class _Texts:
 
 def render_page(model: OrgModel) -> str:
     """The whole HTML page as a string."""
-    texts, facts, ix = _Texts(), dict[int, list[int]](), _index(model)
+    texts, facts, ix = _Texts(), dict[int, Any](), _index(model)
     data = page_data(model, texts, facts, ix)
     chunks = store_chunks(model, data, texts, facts, ix)
     net = _network(model, data, ix)
@@ -109,11 +110,12 @@ def _script_safe(js: str) -> str:
 class _Index:
     """Look-ups over the model that the group and the stores both use."""
 
-    duty_text: dict[str, tuple[str, int, Post]]
+    duty_text: _DutyTexts
     cluster_of: dict[str, int]  # duty id → index of its cluster in model.clusters
     org_name: dict[str, str]
     store_of: dict[str, int]  # org id → its index in model.organizations
     bit: dict[str, int]  # theme key → its bit in a duty's theme bits
+    bits_of: dict[tuple[str, ...], int] = field(default_factory=dict)  # a duty's themes → its theme bits
     memo: dict[str, Any] = field(default_factory=dict)  # what page_data and _network both need, made once
 
     def theme_bits(self, themes: tuple[str, ...]) -> int:
@@ -123,12 +125,37 @@ class _Index:
         return bits
 
 
+class _DutyTexts:
+    """Each duty's (text, line, post) by its id, and each post summary's: made when asked for
+    (a million duties at a thousand stores, a few thousand asked for)."""
+
+    def __init__(self, model: OrgModel) -> None:
+        duties = [d for p in model.posts for d in p.duties]
+        ids = list(map(attrgetter("id"), duties))
+        self.duty = dict(zip(ids, duties, strict=True))
+        self.owner = dict(zip(ids, (p for p in model.posts for _ in p.duties), strict=True))
+        self.summary = {summary_id(p): p for p in model.posts if p.summary}
+
+    def get(self, ref: str, default: Any = None) -> Any:
+        post = self.summary.get(ref)
+        if post is not None:
+            return post.summary or "", post.summary_line or post.line, post
+        duty = self.duty.get(ref)
+        return (duty.label, duty.line, self.owner[ref]) if duty is not None else default
+
+    def __getitem__(self, ref: str) -> tuple[str, int, Post]:
+        found = self.get(ref)
+        if found is None:
+            raise KeyError(ref)
+        return found  # type: ignore[no-any-return]
+
+
 def _index(model: OrgModel) -> _Index:
-    duty_text = {d.id: (d.label, d.line, p) for p in model.posts for d in p.duties}
-    duty_text.update({summary_id(p): (p.summary or "", p.summary_line or p.line, p) for p in model.posts if p.summary})
+    members = [c.members for c in model.clusters]
+    cluster = chain.from_iterable(repeat(k, len(m)) for k, m in enumerate(members))
     return _Index(
-        duty_text=duty_text,
-        cluster_of={m: k for k, c in enumerate(model.clusters) for m in c.members},
+        duty_text=_DutyTexts(model),
+        cluster_of=dict(zip(chain.from_iterable(members), cluster, strict=True)),
         org_name={o.id: o.heading for o in model.organizations},
         store_of={o.id: k for k, o in enumerate(model.organizations)},
         bit={t.key: 1 << k for k, t in enumerate(model.themes)},
@@ -136,7 +163,7 @@ def _index(model: OrgModel) -> _Index:
 
 
 def page_data(
-    model: OrgModel, texts: _Texts | None = None, facts: dict[int, list[int]] | None = None, ix: _Index | None = None
+    model: OrgModel, texts: _Texts | None = None, facts: dict[int, Any] | None = None, ix: _Index | None = None
 ) -> dict[str, Any]:
     """What the side panel, filters, matrix and store selector show for the group, keyed by role.
 
@@ -153,7 +180,7 @@ def page_data(
     for count in model.theme_counts:
         matrix[count.role][count.theme] = count.duties
     ups, downs = _links_by_role(model, ix)
-    sides = _overlaps_by_role(model, ix).sides
+    shared = _overlaps_by_role(model, ix)
     used = sorted({p.role for p in model.posts} | set(ups) | set(downs))
     chart = chart_layout(
         used,
@@ -183,7 +210,7 @@ def page_data(
             "norm": _norm(posts, ix),
             "superiors": _grouped(ups.get(key, {}), ix),
             "subordinates": _grouped(downs.get(key, {}), ix),
-            **_shared(model, ix, sides.get(key, [])),
+            **_shared(model, ix, shared.best.get(key, []), shared.count.get(key, 0)),
         }
     return {
         "roles": entries,
@@ -201,28 +228,51 @@ def page_data(
 
 @dataclass(frozen=True)
 class _RoleOverlaps:
-    sides: dict[str, list[tuple[float, int, bool]]]  # role → (-score, overlap index, its duty is duty_b)
-    best: dict[tuple[str, str], float]  # (role, other role), in order → the best score between them
+    best: dict[str, list[tuple[float, int, int]]]  # role → its best (-score, overlap index, 1 if its duty is duty_b)
+    count: dict[str, int]  # role → how many overlaps have a duty of it (twice if both)
+    pairs: dict[tuple[str, str], float]  # (role, other role), in order → the best score between them
 
 
 def _overlaps_by_role(model: OrgModel, ix: _Index) -> _RoleOverlaps:
-    """One pass over the overlaps (hundreds of thousands at a thousand stores) for the panel's
-    lists and the shared-duty lines."""
+    """The panel's best overlaps of each role and the shared-duty lines' scores, sorted and
+    counted by numpy: there are hundreds of thousands at a thousand stores."""
     found = ix.memo.get("overlaps")
     if found is not None:
         return found  # type: ignore[no-any-return]
-    role = {d: p.role for d, (_, _, p) in ix.duty_text.items()}  # overlaps are between duties
-    sides: dict[str, list[tuple[float, int, bool]]] = defaultdict(list)
-    best: dict[tuple[str, str], float] = {}
-    for index, o in enumerate(model.overlaps):
-        a, b, score = role[o.duty_a], role[o.duty_b], o.score
-        sides[a].append((-score, index, False))
-        sides[b].append((-score, index, True))
-        if a != b:
-            pair = (a, b) if a < b else (b, a)
-            if best.get(pair, 0) < score:
-                best[pair] = score
-    found = ix.memo["overlaps"] = _RoleOverlaps(sides, best)
+    code: dict[str, int] = {}
+    role_of = attrgetter("role")
+    owner = ix.duty_text.owner  # overlaps are between duties
+    ends = [
+        np.array(
+            [code.setdefault(r, len(code)) for r in map(role_of, map(owner.__getitem__, map(attrgetter(f), model.overlaps)))],
+            dtype=np.int64,
+        )
+        for f in ("duty_a", "duty_b")
+    ]
+    names = list(code)
+    n = len(model.overlaps)
+    score = np.fromiter(map(attrgetter("score"), model.overlaps), dtype=float, count=n)
+    role = np.concatenate(ends) if n else np.zeros(0, dtype=np.int64)
+    minus, index, side = np.concatenate([-score, -score]), np.tile(np.arange(n), 2), np.repeat([0, 1], n)
+    order = np.lexsort((side, index, minus, role))  # by role, then as the tuples compare
+    counts = np.bincount(role, minlength=len(names))
+    best, count, start = {}, {}, 0
+    for k, name in enumerate(names):
+        top = order[start : start + min(int(counts[k]), MAX_SHARED_PER_ROLE)]
+        best[name] = list(zip(minus[top].tolist(), index[top].tolist(), side[top].tolist(), strict=True))
+        count[name] = int(counts[k])
+        start += int(counts[k])
+    a, b = ends
+    apart = a != b
+    lo, hi = np.minimum(a, b)[apart], np.maximum(a, b)[apart]
+    pair = lo * max(1, len(names)) + hi
+    top_score = np.zeros(len(names) ** 2)
+    np.maximum.at(top_score, pair, score[apart])
+    pairs = {}
+    for p in np.unique(pair).tolist():
+        x, y = names[p // len(names)], names[p % len(names)]
+        pairs[(x, y) if x < y else (y, x)] = float(top_score[p])
+    found = ix.memo["overlaps"] = _RoleOverlaps(best, count, pairs)
     return found
 
 
@@ -231,7 +281,7 @@ def _posts_per_org(model: OrgModel) -> list[int]:
     return [counts[o.id] for o in model.organizations]
 
 
-def _post_entry(post: Post, ix: _Index, texts: _Texts, facts: dict[int, list[int]], themes: list[str]) -> dict[str, Any]:
+def _post_entry(post: Post, ix: _Index, texts: _Texts, facts: dict[int, Any], themes: list[str]) -> dict[str, Any]:
     return {
         "store": ix.store_of[post.org_id],
         "at": post.index,
@@ -242,21 +292,32 @@ def _post_entry(post: Post, ix: _Index, texts: _Texts, facts: dict[int, list[int
     }
 
 
-def _duties(post: Post, ix: _Index, texts: _Texts, facts: dict[int, list[int]], themes: list[str]) -> dict[str, Any]:
+def _duties(post: Post, ix: _Index, texts: _Texts, facts: dict[int, Any], themes: list[str]) -> dict[str, Any]:
     """A post's duties as the page carries them: ``d`` text indices, ``dl`` line steps (first line,
     then the step to each next line). What a duty's text implies (cluster, theme bits,
     boilerplate) is kept once per text in ``facts``; a duty that differs from it is listed in ``dx``.
     """
-    rows: dict[str, Any] = {"d": [], "dl": []}
+    index, cluster_of, bits_of = texts.index, ix.cluster_of, ix.bits_of
+    d: list[int] = []
+    dl: list[int] = []
+    rows: dict[str, Any] = {"d": d, "dl": dl}
     previous = 0
-    for k, d in enumerate(post.duties):
-        t = texts(d.label)
-        fact = [ix.cluster_of.get(d.id, -1), ix.theme_bits(d.themes), int(d.boilerplate)]
-        if facts.setdefault(t, fact) != fact:
+    for k, duty in enumerate(post.duties):  # every duty of every store passes here: kept tight
+        t = index.get(duty.label)
+        if t is None:
+            t = index[duty.label] = len(index)
+        bits = bits_of.get(duty.themes)
+        if bits is None:
+            bits = bits_of[duty.themes] = ix.theme_bits(duty.themes)
+        fact = (cluster_of.get(duty.id, -1), bits, 1 if duty.boilerplate else 0)
+        known = facts.get(t)
+        if known is None:
+            facts[t] = fact
+        elif known != fact:
             rows.setdefault("dx", []).append([k, *fact])
-        rows["d"].append(t)
-        rows["dl"].append(d.line - previous)
-        previous = d.line
+        d.append(t)
+        dl.append(duty.line - previous)
+        previous = duty.line
     return rows
 
 
@@ -306,21 +367,23 @@ def _evidence(line: ReportingLine, ix: _Index) -> dict[str, Any]:
 
 def _theme_medians(posts: list[Post]) -> dict[str, float]:
     """Per theme, the median number of duties a post of the role carries (posts without it count 0)."""
-    counts = [Counter(t for d in p.duties for t in d.themes) for p in posts]
+    themes = attrgetter("themes")
+    counts = [Counter(chain.from_iterable(map(themes, p.duties))) for p in posts]
     keys = sorted({t for c in counts for t in c})
     return {t: statistics.median(c[t] for c in counts) for t in keys}
 
 
 def _norm(posts: list[Post], ix: _Index) -> list[list[int]]:
     """The clusters of duties most posts of a role have: [cluster, posts having it], most common first."""
-    having = Counter(c for p in posts for c in {ix.cluster_of[d.id] for d in p.duties if d.id in ix.cluster_of})
+    ids, cluster = attrgetter("id"), ix.cluster_of
+    having = Counter(chain.from_iterable(set(map(cluster.get, map(ids, p.duties), repeat(-1))) for p in posts))
+    del having[-1]  # duties in no cluster
     need = max(2, math.ceil(NORM_SHARE * len(posts)))
     return [[c, n] for c, n in sorted(having.items(), key=lambda kv: (-kv[1], kv[0])) if n >= need]
 
 
-def _shared(model: OrgModel, ix: _Index, found: list[tuple[float, int, bool]]) -> dict[str, Any]:
+def _shared(model: OrgModel, ix: _Index, best: list[tuple[float, int, int]], count: int) -> dict[str, Any]:
     """The role's best overlaps (highest score first, ties in model order), and how many more there are."""
-    best = heapq.nsmallest(MAX_SHARED_PER_ROLE, found)  # (-score, index): index breaks every tie
     entries = []
     for minus, index, mine_is_b in best:
         score = -minus
@@ -340,7 +403,7 @@ def _shared(model: OrgModel, ix: _Index, found: list[tuple[float, int, bool]]) -
                 "stores": [ix.store_of[pa.org_id], ix.store_of[pb.org_id]],
             }
         )
-    return {"shared": entries, "moreShared": max(0, len(found) - MAX_SHARED_PER_ROLE)}
+    return {"shared": entries, "moreShared": max(0, count - MAX_SHARED_PER_ROLE)}
 
 
 def _colour(model: OrgModel, dept: str) -> str:
@@ -352,7 +415,7 @@ def _colour(model: OrgModel, dept: str) -> str:
 
 
 def store_chunks(
-    model: OrgModel, data: dict[str, Any], texts: _Texts, facts: dict[int, list[int]], ix: _Index | None = None
+    model: OrgModel, data: dict[str, Any], texts: _Texts, facts: dict[int, Any], ix: _Index | None = None
 ) -> list[str]:
     """Each store's posts (placed as an org chart), duties and reporting lines.
 
@@ -394,7 +457,7 @@ def _store_chunk(
     roles: dict[str, Any],
     ix: _Index,
     texts: _Texts,
-    facts: dict[int, list[int]],
+    facts: dict[int, Any],
     themes: list[str],
 ) -> dict[str, Any]:
     ids = [p.id for p in posts]
@@ -574,7 +637,7 @@ def _levels(g: _Graph, order: list[str], rank: dict[str, int]) -> dict[str, int]
 
 def _usual_levels(g: _Graph, level: dict[str, int], rank: dict[str, int]) -> dict[int, int]:
     """The level each rank has where a line places it; never above a higher rank's."""
-    by_rank: dict[int, list[int]] = defaultdict(list)
+    by_rank: dict[int, Any] = defaultdict(list)
     for n, ps in g.pred.items():
         if ps:
             by_rank[rank[n]].append(level[n])
@@ -744,7 +807,8 @@ class _Crossings:
         self.nodes = list(g)
         index = {n: k for k, n in enumerate(self.nodes)}
         self.ends = np.array([[index[u], index[v]] for u, v in g.edges], dtype=np.intp).reshape(-1, 2)
-        shared = (self.ends[:, None, :, None] == self.ends[None, :, None, :]).any(axis=(2, 3))
+        u, v = self.ends[:, 0], self.ends[:, 1]
+        shared = (u[:, None] == u) | (u[:, None] == v) | (v[:, None] == u) | (v[:, None] == v)
         self.pairs = np.triu(~shared, 1)
 
     def __call__(self, x: dict[str, float], y: dict[str, int]) -> int:
@@ -848,7 +912,7 @@ def _network(model: OrgModel, data: dict[str, Any], ix: _Index | None = None) ->
             )
     # from every overlap, not the panel's best few: a pair of roles whose overlaps all rank low
     # in both their lists still shares duties
-    best = _overlaps_by_role(model, ix if ix is not None else _index(model)).best
+    best = _overlaps_by_role(model, ix if ix is not None else _index(model)).pairs
     for (a, b), score in sorted(best.items()):
         net.add_edge(
             f"role:{a}", f"role:{b}", kind="shared", arrows="", color=SHARED_COLOUR, width=1 + 6 * (score - 0.5), score=score
