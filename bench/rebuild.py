@@ -1,0 +1,91 @@
+"""Benchmark: rebuild after one store's file changed, against a clean build (issue 16: ≤ 40 %).
+
+``python bench/rebuild.py CORPUS_DIR [--runs N]`` copies the corpus to a scratch folder, then,
+each build in a fresh process as a user runs it (``python build.py … --no-validate``):
+
+1. a clean build with an empty reading cache (the cache is written as it goes);
+2. one line added to the first document (a duty at its end);
+3. the rebuild with that cache: one document is read again, the rest come from the cache;
+4. a clean build of the changed corpus with no cache, whose five files must be the same bytes.
+
+It prints the times, the ratio rebuild ÷ clean, the documents the rebuild took from the cache,
+and whether the outputs are identical; ``--json FILE`` writes them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUTS = ("org.ttl", "org.jsonld", "org-graph.html", "overlaps.csv")
+# the one entry of build-report.json that differs between a rebuild and a clean build
+CACHE_ENTRY = "reading_cache"
+
+
+def build(corpus: Path, out: Path, *cache: str) -> float:
+    start = time.perf_counter()
+    command = [sys.executable, str(ROOT / "build.py"), str(corpus), "--out", str(out), "-q", "--no-validate", *cache]
+    subprocess.run(command, check=True, cwd=ROOT)
+    return time.perf_counter() - start
+
+
+def change_one(corpus: Path) -> Path:
+    """Add a duty to the end of the first document (by name): a change its reading must see."""
+    first = sorted(p for p in corpus.rglob("*") if p.is_file())[0]
+    with first.open("a", encoding="utf-8") as f:
+        f.write("\n9、负责门店新能源车辆充电设施的日常检查与记录。\n")
+    return first
+
+
+def same_outputs(a: Path, b: Path) -> bool:
+    files = all(filecmp.cmp(a / name, b / name, shallow=False) for name in OUTPUTS)
+    reports = [json.loads((folder / "build-report.json").read_text(encoding="utf-8")) for folder in (a, b)]
+    for report in reports:
+        report.pop(CACHE_ENTRY)
+    return files and reports[0] == reports[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--runs", type=int, default=1, help="repeat the clean build and the rebuild (median)")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="rolegraph-rebuild-") as scratch:
+        work = Path(scratch)
+        corpus = work / "corpus"
+        shutil.copytree(args.corpus, corpus)
+        cleans, rebuilds = [], []
+        for run in range(args.runs):
+            cache = work / f"cache-{run}"
+            cleans.append(build(corpus, work / "out", "--cache", str(cache)))
+            changed = change_one(corpus)
+            rebuilds.append(build(corpus, work / "out", "--cache", str(cache)))
+        build(corpus, work / "fresh", "--no-cache")
+        report = json.loads((work / "out" / "build-report.json").read_text(encoding="utf-8"))
+        figures = {
+            "corpus": str(args.corpus),
+            "documents": report[CACHE_ENTRY]["documents"],
+            "from_cache": report[CACHE_ENTRY]["from_cache"],
+            "changed": changed.name,
+            "clean_s": round(statistics.median(cleans), 2),
+            "rebuild_s": round(statistics.median(rebuilds), 2),
+            "ratio": round(statistics.median(rebuilds) / statistics.median(cleans), 2),
+            "identical_to_clean_build": same_outputs(work / "out", work / "fresh"),
+        }
+    print(json.dumps(figures, ensure_ascii=False, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
