@@ -29,7 +29,7 @@ def main() -> None:
                 page.evaluate("select('role:service-manager', {focus: false})")
                 page.screenshot(path=str(DOCS / "org-graph.png"))
                 page.evaluate("setScope(DATA.stores.findIndex(s => s.name.startsWith('第四篇')))")
-                page.wait_for_function("S.scope >= 0")
+                page.wait_for_function("() => S.scope >= 0")
                 post = page.evaluate("Object.keys(VIEW.info).find(id => nodes.get(id).labelZh === '服务经理')")
                 page.evaluate(f"select({post!r}, {{focus: false}})")
                 page.evaluate("document.querySelector('#panel h3:nth-of-type(4)').scrollIntoView()")

@@ -7,14 +7,18 @@ Two scopes share one page: the group (one node per role, every store counted tog
 store (one node per post). Both are drawn as org charts whose levels and positions are computed
 here, from the reporting lines; each store's posts, duties and lines travel as a gzip'd chunk of
 their own that the page opens only when that store is chosen, so a group of a thousand stores
-stays a page of a few megabytes.
+stays a page of a few megabytes; or, with ``render_page(model, stores=folder)``, as a file of
+their own beside the page, loaded from disk by a <script> element (the page's CSP allows
+'self' scripts then, nothing more).
 """
 
 from __future__ import annotations
 
 import base64
 import gzip
+import hashlib
 import math
+import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
@@ -71,29 +75,68 @@ class _Texts:
         return list(self.index)
 
 
-def render_page(model: OrgModel) -> str:
-    """The whole HTML page as a string."""
+def render_page(model: OrgModel, *, stores: Path | None = None) -> str:
+    """The whole HTML page as a string.
+
+    Each store's posts travel as a gzip'd chunk inside the page; with ``stores`` (a folder that
+    sits beside the page, made if need be), as a file of their own there, ``<index>.js``, which the
+    page loads from disk when the store is chosen: no server, and the page no longer grows with
+    the stores' posts.
+    """
     texts, facts, ix = _Texts(), dict[int, Any](), _index(model)
     data = page_data(model, texts, facts, ix)
-    chunks = store_chunks(model, data, texts, facts, ix)
+    raw = store_data(model, data, texts, facts, ix)
     net = _network(model, data, ix)
     nodes, edges, *_ = net.get_network_data()
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
     template = env.get_template("org-graph.html")
     payload = {"nodes": nodes, "edges": edges, "large": len(data["roles"]) > LARGE, "texts": texts.table(), **data}
     payload["facts"] = [facts.get(k) for k in range(len(payload["texts"]))]
-    return template.render(
+    if stores is None:
+        chunks: Any = [base64.b64encode(gzip.compress(r, compresslevel=9, mtime=0)).decode("ascii") for r in raw]
+    else:
+        write_store_files(stores, raw)
+        chunks = {"dir": stores.name}
+    page = template.render(
         title="rolegraph · 岗位图谱",
+        script_src=SCRIPT_SRC,
         vis_js=jinja2.utils.markupsafe.Markup(_script_safe((VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8"))),
         vis_css=jinja2.utils.markupsafe.Markup((VIS_DIR / "vis-network.css").read_text(encoding="utf-8")),
         data_json=jinja2.utils.markupsafe.Markup(to_script_json(payload)),
         stores_json=jinja2.utils.markupsafe.Markup(to_script_json(chunks)),
     )
+    return _with_script_hashes(page, dynamic=stores is not None)
+
+
+SCRIPT_SRC = "rg-script-src"  # in the rendered page's CSP, until the hashes of its scripts replace it
+INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+
+
+def _with_script_hashes(page: str, *, dynamic: bool) -> str:
+    """The CSP's script-src: the SHA-256 of each of the page's own scripts, nothing else (no
+    'unsafe-inline': markup that got in could run no script); 'strict-dynamic' for the store
+    files, which the page's script adds (a script element from elsewhere would not run)."""
+    hashes = [
+        "'sha256-" + base64.b64encode(hashlib.sha256(m.group(1).encode()).digest()).decode() + "'"
+        for m in INLINE_SCRIPT.finditer(page)
+    ]
+    return page.replace(SCRIPT_SRC, " ".join(hashes + (["'strict-dynamic'"] if dynamic else [])), 1)
+
+
+def write_store_files(folder: Path, raw: list[bytes]) -> None:
+    """``<index>.js`` per store: a call of the page's ``rgStore`` with the store's JSON (data, not code)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for k, chunk in enumerate(raw):
+        text = _script_escaped(chunk.decode())
+        (folder / f"{k}.js").write_text(f"rgStore({k},{text});\n", encoding="utf-8")
 
 
 def to_script_json(value: Any) -> str:
     """JSON that is safe inside a <script> element: no '<', '>' or '&' left unescaped."""
-    text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+    return _script_escaped(orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode())
+
+
+def _script_escaped(text: str) -> str:
     for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, escape)
     return text
@@ -414,12 +457,12 @@ def _colour(model: OrgModel, dept: str) -> str:
 # --- the stores: one gzip'd chunk each, opened by the page when the store is chosen -------------
 
 
-def store_chunks(
+def store_data(
     model: OrgModel, data: dict[str, Any], texts: _Texts, facts: dict[int, Any], ix: _Index | None = None
-) -> list[str]:
+) -> list[bytes]:
     """Each store's posts (placed as an org chart), duties and reporting lines.
 
-    A chunk is JSON, gzip'd and base64'd: ``p`` posts (role, written name, line, x, level,
+    A chunk is JSON: ``p`` posts (role, written name, line, x, level,
     duties), ``e`` lines [superior, subordinate, explicit, cue, evidence, evidence line, drawn
     upwards]. Duties of one store that overlap are those of one cluster: the page pairs them.
     """
@@ -434,11 +477,10 @@ def store_chunks(
             lines_of[org_id].append(line)
     themes = data["themeKeys"]
     roles = {r.key: r for r in model.roles}
-    chunks = []
+    chunks: list[bytes] = []
     for org in model.organizations:
         chunk = _store_chunk(by_org[org.id], lines_of[org.id], roles, ix, texts, facts, themes)
-        raw = orjson.dumps(chunk, option=orjson.OPT_SORT_KEYS)
-        chunks.append(base64.b64encode(gzip.compress(raw, compresslevel=9, mtime=0)).decode("ascii"))
+        chunks.append(orjson.dumps(chunk, option=orjson.OPT_SORT_KEYS))
     return chunks
 
 

@@ -1,4 +1,8 @@
-"""Helpers for the browser tests: Debian's chromium driven by Playwright, offline."""
+"""Helpers for the browser tests: Debian's chromium driven by Playwright, offline.
+
+Wait with functions, ``wait_for_function("() => S.scope === 3")``: Playwright polls a bare
+expression through eval, which the page's CSP (its own scripts' hashes, no 'unsafe-eval') refuses.
+"""
 
 from __future__ import annotations
 
@@ -58,7 +62,7 @@ def open_page(browser: Any, path: Path, *, width: int = 1500, height: int = 1000
     page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
     try:
         page.goto(path.resolve().as_uri())
-        page.wait_for_function("window.rgReady === true", timeout=20000)
+        page.wait_for_function("() => window.rgReady === true", timeout=20000)
         yield page
     finally:
         page.close()

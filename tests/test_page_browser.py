@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from graph.page import render_page
 from graph.pipeline import BuildOptions, BuildResult, build
 from tests.browser import launch, open_page
 
@@ -73,6 +74,13 @@ def test_loads_offline_without_errors(page) -> None:  # type: ignore[no-untyped-
     assert len(visible_nodes(page)) == len(page.evaluate("Object.keys(DATA.roles)")) >= 30
     csp = page.evaluate("document.querySelector('meta[http-equiv=Content-Security-Policy]').content")
     assert "default-src 'none'" in csp and "connect-src 'none'" in csp
+    scripts = next(d for d in csp.split(";") if d.strip().startswith("script-src")).split()[1:]
+    assert scripts and all(s.startswith("'sha256-") for s in scripts)  # the page's own scripts, no 'unsafe-inline'
+    page.evaluate("document.body.insertAdjacentHTML('beforeend', '<img id=rg-x src=data:, onerror=\"window.rgInjected = 1\">')")
+    page.wait_for_function("() => document.getElementById('rg-x').complete")
+    assert page.evaluate("window.rgInjected") is None  # markup that got in runs nothing
+    page.evaluate("document.getElementById('rg-x').remove()")
+    page.errors.clear()  # the CSP's report of what it blocked
 
 
 def test_levels_follow_the_reporting_lines(page) -> None:  # type: ignore[no-untyped-def]
@@ -173,7 +181,7 @@ def test_shared_duties_side_by_side(page) -> None:  # type: ignore[no-untyped-de
 
 def test_store_selector_draws_one_stores_posts(page) -> None:  # type: ignore[no-untyped-def]
     page.select_option("#store", str(FOURTH))
-    page.wait_for_function("S.scope === 3 && Object.keys(VIEW.info).length > 0")
+    page.wait_for_function("() => S.scope === 3 && Object.keys(VIEW.info).length > 0")
     names = page.evaluate("Object.fromEntries(Object.entries(VIEW.info).map(([id, i]) => [nodes.get(id).labelZh, id]))")
     assert {"服务经理", "财务经理", "主办会计", "出纳", "收银员"} <= set(names)
     assert len(names) == 11 + page.evaluate("Object.values(VIEW.info).filter(i => i.ghost).length")
@@ -185,7 +193,7 @@ def test_store_selector_draws_one_stores_posts(page) -> None:  # type: ignore[no
 
 def test_store_post_against_the_group_norm(page) -> None:  # type: ignore[no-untyped-def]
     page.select_option("#store", str(FOURTH))
-    page.wait_for_function("S.scope === 3")
+    page.wait_for_function("() => S.scope === 3")
     post = page.evaluate("Object.entries(VIEW.info).find(([id]) => nodes.get(id).labelZh === '服务经理')[0]")
     page.evaluate(f"select({post!r})")
     panel = page.inner_text("#panel")
@@ -251,7 +259,7 @@ def test_source_text_is_rendered_as_text(browser, tmp_path: Path) -> None:  # ty
         assert "<img src=x onerror=alert(2)>登记日记账" in panel and "保管</script><b>印章</b>" in panel
         assert "<script>x</script>出纳" in panel  # the name as written
         page.evaluate("setScope(0)")
-        page.wait_for_function("S.scope === 0")
+        page.wait_for_function("() => S.scope === 0")
         page.evaluate("select(Object.keys(VIEW.info)[0])")
         assert "<img src=x onerror=alert(2)>登记日记账" in page.inner_text("#panel")
         assert page.evaluate("document.querySelectorAll('#panel img, #panel b').length") == 0
@@ -273,7 +281,7 @@ def test_search_lists_every_match_with_its_kind(page) -> None:  # type: ignore[n
     first = page.locator("#results button").first
     assert first.get_attribute("data-kind") == "store"
     first.click()
-    page.wait_for_function("S.scope === 3")
+    page.wait_for_function("() => S.scope === 3")
     page.fill("#search", "zzzz")
     assert page.inner_text("#status") == "未找到"
 
@@ -289,7 +297,7 @@ def test_address_round_trip(browser, built: BuildResult) -> None:  # type: ignor
     with open_page(browser, built.out / "org-graph.html") as p:  # a fresh page at that address
         p.goto(address)
         p.reload()
-        p.wait_for_function("window.rgReady === true")
+        p.wait_for_function("() => window.rgReady === true")
         assert p.inner_text("#panel h2") == "Chief Accountant"
         assert p.evaluate("S.theme") == "stocktaking" and p.input_value("#theme-filter") == "stocktaking"
         assert p.evaluate("window.rgHighlight.chain") == ["role:finance-manager"]
@@ -297,7 +305,7 @@ def test_address_round_trip(browser, built: BuildResult) -> None:  # type: ignor
     with open_page(browser, built.out / "org-graph.html") as p:  # a store's post
         p.goto(target)
         p.reload()
-        p.wait_for_function("window.rgReady === true && S.scope === 3")
+        p.wait_for_function("() => window.rgReady === true && S.scope === 3")
         assert p.inner_text("#panel h2") == "出纳"
         assert p.locator("#panel .path").all_inner_texts() == ["出纳 → 主办会计 → 财务经理"]
 
@@ -397,7 +405,7 @@ def test_overlap_table_filtered_by_theme_roles_and_store(page, tmp_path: Path) -
     assert len(saved.read_text(encoding="utf-8-sig").splitlines()) == 1 + len(rows)
     page.fill("#pair-filter", "")
     page.select_option("#store", str(FOURTH))  # one store: its own pairs
-    page.wait_for_function("S.scope === 3")
+    page.wait_for_function("() => S.scope === 3")
     rows = page.evaluate("overlapRows()")
     names = set(page.evaluate("Object.keys(VIEW.info).map(id => nodeName(id))"))
     assert all(r["a"] in names and r["b"] in names for r in rows)
@@ -434,9 +442,72 @@ def test_whole_chart_svg_with_title_and_legend(page, tmp_path: Path) -> None:  #
 def test_tooltips_and_no_request_after_use(page) -> None:  # type: ignore[no-untyped-def]
     assert page.evaluate("nodes.get('role:service-manager').title").startswith("服务经理 · 售后服务部 · 4 个岗位")
     page.select_option("#store", "0")
-    page.wait_for_function("S.scope === 0")
+    page.wait_for_function("() => S.scope === 0")
     page.evaluate("select(Object.keys(VIEW.info)[0])")
     page.click("#tab-overlaps")
     page.click("#tab-matrix")
     assert [u for u in page.requests if not u.startswith(("file:", "data:", "blob:"))] == []
     assert page.errors == []
+
+
+def test_panel_lists_are_capped_with_show_more(page) -> None:  # type: ignore[no-untyped-def]
+    page.evaluate("select('role:service-manager')")
+    role = page.evaluate("DATA.roles['service-manager']")
+    assert len(role["posts"]) == 4 and len(role["subordinates"]) == 8
+    posts = page.locator("#panel .muted").filter(has=page.locator("button", has_text="在门店中查看"))
+    assert posts.count() == 3  # three posts, then "show more (1)"
+    page.locator("#panel button.more", has_text="显示更多 (1)").click()
+    assert posts.count() == 4 and page.locator("#panel button.more", has_text="显示更多 (1)").count() == 0
+    subs = page.locator("#panel h3", has_text="下级").locator("xpath=following-sibling::ul[1]/li")
+    assert page.locator("#panel h3", has_text="下级").inner_text() == "下级 (8)"
+    assert subs.count() == 6  # subordinates grouped by role: six, then "show more (2)"
+    first, top = subs.first.inner_text(), role["subordinates"][0]
+    assert first.startswith(page.evaluate(f"roleName({top['role']!r})")) and f"×{top['count']}" in first
+    assert all(e["text"] in first for e in top["examples"])  # each evidence sentence, whole
+    page.locator("#panel button.more", has_text="显示更多 (2)").click()
+    assert subs.count() == 8
+
+
+def test_group_overlap_table_is_capped_with_show_more(page) -> None:  # type: ignore[no-untyped-def]
+    page.click("#tab-overlaps")
+    rows = page.evaluate("overlapRows().length")
+    assert rows > 50
+    assert page.locator("table.overlaps tbody tr").count() == 50
+    assert page.inner_text("#matrix-note") == f"· {rows} 行"
+    more = page.locator("#overlaps > button.more")
+    assert more.inner_text() == f"显示更多 ({rows - 50})" and more.is_visible()
+    more.click()
+    assert page.locator("table.overlaps tbody tr").count() == min(rows, 100)
+    first = page.locator("table.overlaps tbody tr").first.locator("td").all_inner_texts()
+    best = page.evaluate("overlapRows()[0]")
+    assert first[:2] == [best["a"], best["ta"]] and first[6] == f"{best['score']:.2f}"  # best first, as text
+    page.click("#tab-matrix")
+
+
+def test_split_layout_loads_each_store_from_its_file(browser, built: BuildResult, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    html = render_page(built.model, stores=tmp_path / "org-graph-stores")
+    (tmp_path / "org-graph.html").write_text(html, encoding="utf-8")
+    files = sorted(p.name for p in (tmp_path / "org-graph-stores").iterdir())
+    assert files == sorted(f"{k}.js" for k in range(len(built.model.organizations)))
+    assert render_page(built.model, stores=tmp_path / "again" / "org-graph-stores") == html  # the same bytes every time
+    again = (tmp_path / "again" / "org-graph-stores" / "3.js").read_bytes()
+    assert again == (tmp_path / "org-graph-stores" / "3.js").read_bytes()
+    assert len(html) < len((built.out / "org-graph.html").read_text(encoding="utf-8"))
+    with open_page(browser, tmp_path / "org-graph.html") as p:
+        csp = p.evaluate("document.querySelector('meta[http-equiv=Content-Security-Policy]').content")
+        scripts = next(d for d in csp.split(";") if d.strip().startswith("script-src")).split()[1:]
+        assert scripts[-1] == "'strict-dynamic'" and all(s.startswith("'sha256-") for s in scripts[:-1])
+        assert "connect-src 'none'" in csp
+        p.select_option("#store", str(FOURTH))
+        p.wait_for_function("() => S.scope === 3 && Object.keys(VIEW.info).length > 0")
+        names = p.evaluate("Object.values(VIEW.info).map(i => T[i.post.n])")
+        assert {"服务经理", "财务经理", "主办会计", "出纳"} <= set(names)
+        post = p.evaluate("Object.entries(VIEW.info).find(([id]) => nodes.get(id).labelZh === '出纳')[0]")
+        p.evaluate(f"select({post!r})")
+        assert p.locator("#panel .path").all_inner_texts() == ["出纳 → 主办会计 → 财务经理"]
+        assert p.requests[-1] == (tmp_path / "org-graph-stores" / "3.js").resolve().as_uri()
+        assert all(u.startswith("file:") for u in p.requests) and p.errors == []
+        (tmp_path / "org-graph-stores" / "0.js").unlink()  # a store file missing: said, and the view stays
+        p.select_option("#store", "0")
+        p.wait_for_function("() => document.getElementById('status').textContent.includes('0.js')")
+        assert p.evaluate("S.scope") == 3 and p.input_value("#store") == "3"
