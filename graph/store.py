@@ -1,8 +1,9 @@
 """The on-disk Oxigraph store a build writes beside its Turtle, so that a query opens the graph
 in a fraction of a second instead of parsing the Turtle (34 s at a thousand stores).
 
-``out/org.oxigraph/`` is loaded by the ``oxigraph load`` program (Oxigraph's bulk loader, in a
-process of its own) while the page and the report are made, inside the build's staging folder:
+``rolegraph build --store`` writes ``out/org.oxigraph/``: Oxigraph's bulk loader (``oxigraph
+load``, in a process of its own) loads it while the page and the report are made, inside the
+build's staging folder:
 it is replaced together with the other outputs, never half-written. Its last file is a stamp,
 ``rolegraph-stamp.json``, naming the Turtle it was loaded from by size, modification time and
 SHA-256: a store without a stamp is incomplete, and one whose stamp does not match the Turtle
@@ -22,7 +23,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -35,9 +35,6 @@ from graph.lifetime import die_with_parent
 STORE_SUFFIX = ".oxigraph"
 STAMP = "rolegraph-stamp.json"
 STAMP_VERSION = 1
-# a build writes the store by default from this many triples on: below it the Turtle parses in
-# well under a second (the bundled corpus, 11k triples: 0.12 s parsed, 0.06 s opened from a store)
-AUTO_TRIPLES = 300_000
 CHUNK = 1 << 20
 
 Note = Callable[[str], None]
@@ -174,46 +171,64 @@ def stamp_graph_beside(store: Path, note: Note | None = None) -> None:
 
 
 class StoreLoad:
-    """The store of a Turtle file, loaded in the background by the ``oxigraph load`` program
-    (Rust, a process of its own, on the second core) while the build goes on; its SHA-256 is
-    computed meanwhile in a thread. ``finish`` waits and writes the stamp; ``abort`` stops it."""
+    """The store of a Turtle file, made in the background while the build goes on: a worker
+    process (``python -m graph.store``) runs Oxigraph's bulk loader (``oxigraph load``, Rust,
+    threads of its own), hashes the Turtle meanwhile, then compacts the store (``oxigraph
+    optimize``: a bulk-loaded store answers the bundled queries about half as fast before).
+    The worker and its children die with the build, even killed. ``finish`` waits and writes
+    the stamp, the store's last file; ``abort`` stops it."""
 
     def __init__(self, turtle: Path, store: Path, *, triples: int) -> None:
         from graph.endpoint import oxigraph_binary
 
         self.turtle, self.store, self.triples = turtle, store, triples
-        self.digest = ""
-        command = [oxigraph_binary(), "load", "--location", str(store), "--file", str(turtle), "--lenient"]
+        command = [sys.executable, "-m", "graph.store", oxigraph_binary(), str(turtle), str(store)]
         self.process: subprocess.Popen[bytes] | None = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             preexec_fn=functools.partial(die_with_parent, os.getpid()) if sys.platform == "linux" else None,
         )
-        self.hashing = threading.Thread(target=self._hash, daemon=True)
-        self.hashing.start()
-
-    def _hash(self) -> None:
-        self.digest = file_sha256(self.turtle)
 
     def finish(self) -> None:
         assert self.process is not None
-        error = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
+        out, error = self.process.communicate()
         code = self.process.wait()
-        self._close()
-        self.hashing.join()
         if code != 0:
-            raise RolegraphError(f"{self.turtle}: oxigraph could not load it into {self.store.name}: {excerpt(error.strip())}")
+            message = error.decode(errors="replace").strip() or f"exit status {code}"
+            raise RolegraphError(f"{self.turtle}: oxigraph could not load it into {self.store.name}: {excerpt(message)}")
         stat = self.turtle.stat()
-        write_stamp(self.store, Stamp(self.turtle.name, stat.st_size, stat.st_mtime_ns, self.digest, self.triples))
+        digest = out.decode().strip()
+        write_stamp(self.store, Stamp(self.turtle.name, stat.st_size, stat.st_mtime_ns, digest, self.triples))
 
     def abort(self) -> None:
         if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        self._close()
+            self.process.kill()  # its children (load, optimize) die with it
+        if self.process is not None:
+            self.process.communicate()
 
-    def _close(self) -> None:
-        if self.process is not None and self.process.stderr is not None and not self.process.stderr.closed:
-            self.process.stderr.close()
+
+def _worker(binary: str, turtle: Path, store: Path) -> int:
+    """The worker of StoreLoad: load and hash at once, then optimize; the SHA-256 on stdout."""
+    child = functools.partial(die_with_parent, os.getpid()) if sys.platform == "linux" else None
+    steps = (
+        [binary, "load", "--location", str(store), "--file", str(turtle), "--lenient"],
+        [binary, "optimize", "--location", str(store)],
+    )
+    load = subprocess.Popen(steps[0], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=child)
+    digest = file_sha256(turtle)
+    for step, process in enumerate((load, None)):
+        if process is None:
+            process = subprocess.Popen(steps[step], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=child)
+        _, error = process.communicate()
+        if process.returncode != 0:
+            lines = [line for line in error.decode(errors="replace").splitlines() if line.strip()]
+            sys.stderr.write(f"{steps[step][1]}: {lines[-1] if lines else f'exit status {process.returncode}'}\n")
+            return 1
+    sys.stdout.write(digest + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_worker(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])))

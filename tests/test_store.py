@@ -122,14 +122,14 @@ def test_a_copy_with_new_times_still_uses_the_store(stored: BuildResult, tmp_pat
     assert usable_store(out / "org.ttl") == out / "org.oxigraph"  # same bytes, by their SHA-256
 
 
-def test_a_small_build_writes_no_store_unless_asked_and_no_store_writes_none(tmp_path: Path) -> None:
+def test_the_store_is_written_when_asked_and_a_build_without_it_leaves_none(tmp_path: Path) -> None:
     source = tmp_path / "roles.txt"
     source.write_text(GOOD, encoding="utf-8")
     assert cli("build", str(source), "--out", str(tmp_path / "a"), "--no-validate", "-q")[0] == 0
-    assert not (tmp_path / "a" / "org.oxigraph").exists()  # 30-odd triples: under the default's threshold
+    assert not (tmp_path / "a" / "org.oxigraph").exists()
     assert cli("build", str(source), "--out", str(tmp_path / "b"), "--no-validate", "-q", "--store")[0] == 0
     assert read_stamp(tmp_path / "b" / "org.oxigraph").graph == "org.ttl"
-    assert cli("build", str(source), "--out", str(tmp_path / "b"), "--no-validate", "-q", "--no-store")[0] == 0
+    assert cli("build", str(source), "--out", str(tmp_path / "b"), "--no-validate", "-q")[0] == 0
     assert not (tmp_path / "b" / "org.oxigraph").exists()  # the next build replaced the folder whole
 
 
@@ -299,3 +299,65 @@ def test_the_stamp_is_the_last_file_written(stored: BuildResult) -> None:
         bare = stored.out.parent / "bare"
         ox.Store(str(bare)).flush()
         read_stamp(bare)
+
+
+def _descendants(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        for child in children:
+            found += [child, *_descendants(child)]
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_build_killed_during_the_load_leaves_the_previous_output_and_no_loader(tmp_path: Path) -> None:
+    good, out = tmp_path / "good.txt", tmp_path / "out"
+    good.write_text(GOOD, encoding="utf-8")
+    assert cli("build", str(good), "--out", str(out), "--no-validate", "-q", "--store")[0] == 0
+    before = {name: (out / name).read_bytes() for name in OUTPUT_FILES} | {"store": files_of(out / "org.oxigraph")}
+    from graph.endpoint import oxigraph_binary
+
+    slow = tmp_path / "oxigraph"  # a loader that takes a minute: the build is killed meanwhile
+    slow.write_text(f'#!/bin/sh\n[ "$1" = load ] && exec sleep 60\nexec {oxigraph_binary()} "$@"\n')
+    slow.chmod(0o755)
+    code = f"import graph.endpoint as e; e.oxigraph_binary = lambda: {str(slow)!r}; from graph.cli import run; run()"
+    command = [sys.executable, "-c", code, "build", str(good), "--out", str(out), "--no-validate", "-q", "--store"]
+    build_process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        loaders: list[int] = []
+        while not any("sleep 60" in _cmdline(p) for p in loaders):
+            assert time.monotonic() < deadline and build_process.poll() is None, "no loader started"
+            time.sleep(0.02)
+            loaders = _descendants(build_process.pid)
+        os.kill(build_process.pid, 9)
+        build_process.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while any(_running(p) for p in loaders):
+            assert time.monotonic() < deadline, f"{[_cmdline(p) for p in loaders if _running(p)]} outlived the build"
+            time.sleep(0.05)
+    finally:
+        if build_process.poll() is None:
+            build_process.kill()
+            build_process.wait()
+    assert {name: (out / name).read_bytes() for name in OUTPUT_FILES} | {"store": files_of(out / "org.oxigraph")} == before
+    assert cli("build", str(good), "--out", str(out), "--no-validate", "-q", "--store")[0] == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["good.txt", "out", "oxigraph"]  # the staging folder removed
