@@ -183,10 +183,13 @@ def _grams(text: str) -> str:
     return " ".join(text[i : i + 2] for i in range(len(text) - 1)) or text
 
 
-# Overlaps one duty takes part in, at most (README "Overlaps"): past it a duty's other near-copies
-# are its cluster's members. The bundled corpus's busiest duty has 5; generated stores that word a
-# duty a hundred ways gave one duty 947.
+# Overlaps one duty takes part in (README "Overlaps"): past MAX_PER_DUTY a duty's other near-copies
+# are its cluster's members, and it takes only overlaps that are the first between two roles, up
+# to HARD_MAX_PER_DUTY. The bundled corpus's busiest duty has 5; generated stores that word a duty
+# a hundred ways gave one duty 947, and 2,000 posts each of a role of its own sharing one duty
+# gave 635,843 overlaps of role pairs.
 MAX_PER_DUTY = 16
+HARD_MAX_PER_DUTY = 32
 # Duties of one text tried as partners of one duty within an organization, at most: that text
 # held by thousands of posts of one organization is a cluster, not every pair of them.
 _TRIES = 2 * MAX_PER_DUTY
@@ -199,8 +202,9 @@ def find_overlaps(posts: Sequence[Post], *, threshold: float = DEFAULT_THRESHOLD
     pairs of different posts of one organization that carry them, and one overlap per pair of
     different roles across organizations: stores that copy a template add members to clusters,
     not overlaps by the square of their number. Text pairs are taken best score first, and a
-    duty takes part in ``MAX_PER_DUTY`` overlaps at most; for a pair of roles, the first duty
-    of each (by id) that has room is taken.
+    duty takes part in ``MAX_PER_DUTY`` overlaps, and up to ``HARD_MAX_PER_DUTY`` when the
+    others are the first overlap between two roles; for a pair of roles, the first duty of each
+    (by id) that has room is taken.
     """
     owner = {d.id: p for p in posts for d in p.duties}
     duties = sorted((d for p in posts for d in p.duties if not d.boilerplate), key=lambda d: d.id)
@@ -248,6 +252,9 @@ class _Taken:
 
     def room(self, duty: Duty) -> bool:
         return self.count[duty.id] < MAX_PER_DUTY
+
+    def below_hard(self, duty: Duty) -> bool:
+        return self.count[duty.id] < HARD_MAX_PER_DUTY
 
     def add(self, overlap: Overlap, roles: tuple[str, str]) -> None:
         self.overlaps.append(overlap)
@@ -312,7 +319,9 @@ def _overlapping(left: _Holders, right: _Holders, taken: _Taken, *, same: bool) 
             if first is not None and second is not None:
                 yield first, second
             elif taken.new_pair(role_x, role_y):  # two roles that share a duty keep one overlap
-                yield left.least_taken(role_x, taken), right.least_taken(role_y, taken)
+                first, second = left.least_taken(role_x, taken), right.least_taken(role_y, taken)
+                if taken.below_hard(first) and taken.below_hard(second):
+                    yield first, second
 
 
 def _representative(members: list[str], labels: dict[str, str]) -> str:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from graph.model import Duty, Post
-from graph.overlaps import MAX_PER_DUTY, PARTNERS, find_overlaps, similar_pairs
+from graph.model import Duty, Post, ThemeCount, ThemeShare
+from graph.overlaps import HARD_MAX_PER_DUTY, MAX_PER_DUTY, PARTNERS, find_overlaps, similar_pairs
+from graph.themes import CO_OWNERS, share_themes
 
 PATROL = "负责本区域的日常巡查，发现问题及时上报。"
 
@@ -72,6 +73,15 @@ def test_every_pair_of_roles_sharing_a_duty_keeps_an_overlap_when_its_duties_are
     assert len(clusters) == 1 and len(clusters[0].members) == 61
 
 
+def test_a_role_for_each_post_is_bounded_too() -> None:
+    # 100 posts of one store, each of a role of its own (第1区巡检员, 第2区巡检员 …), share a duty:
+    # one overlap per pair of roles would be 100·99/2 = 4,950; each duty takes 32 at most
+    posts = [post(1, i, f"第{i}区巡检员", PATROL) for i in range(1, 101)]
+    overlaps, _ = find_overlaps(posts)
+    assert max(per_duty(overlaps).values()) == HARD_MAX_PER_DUTY
+    assert len(overlaps) <= HARD_MAX_PER_DUTY * 100 // 2
+
+
 def test_blocking_gives_each_text_a_bounded_number_of_partners() -> None:
     # 300 texts alike but for the area's number: all-pairs would score 300·299/2 = 44,850 pairs
     texts = sorted(f"负责第{i}区的日常巡查发现问题及时上报" for i in range(1, 301))
@@ -82,3 +92,27 @@ def test_blocking_gives_each_text_a_bounded_number_of_partners() -> None:
     exact = {(a, b) for a, b, _ in similar_pairs(texts, threshold=0.48, exact=True)}
     assert len(exact) == 300 * 299 // 2  # they do all say the same thing
     assert {(a, b) for a, b, _ in blocked} <= exact
+
+
+def test_theme_co_owners_weighted_by_shared_themes() -> None:
+    # 班长 carries 6S and 巡查, 巡检员 巡查 alone, 出纳 盘点: one pair, 1 theme of 2 in common
+    counts = [
+        ThemeCount("班长", "6S", 2),
+        ThemeCount("班长", "巡查", 1),
+        ThemeCount("巡检员", "巡查", 3),
+        ThemeCount("出纳", "盘点", 1),
+    ]
+    assert share_themes(counts) == [ThemeShare("巡检员", "班长", 0.5, ("巡查",))]
+
+
+def test_theme_co_owners_bounded_per_role() -> None:
+    # 100 roles all carrying 巡查: every pair would be 4,950; each role keeps its 32 closest
+    # (all alike, so the first 32 by key), and a pair stays when either role keeps the other
+    counts = [ThemeCount(f"role-{i:03d}", "巡查", 1) for i in range(100)]
+    shares = share_themes(counts)
+    partners = Counter(s.role_a for s in shares) + Counter(s.role_b for s in shares)
+    assert len(shares) <= CO_OWNERS * 100
+    assert min(partners.values()) >= CO_OWNERS
+    # role-099 keeps role-000 … role-031; role-050 keeps those too, and is kept by no one else
+    assert partners["role-050"] == CO_OWNERS
+    assert all(s.weight == 1.0 and s.themes == ("巡查",) for s in shares)
