@@ -827,15 +827,19 @@ def _placed(tree: _Tree, level: dict[str, int]) -> tuple[dict[str, float], dict[
 
 def _y_positions(level: dict[str, int], drop: dict[str, int], band: dict[str, int]) -> dict[str, int]:
     """Each band's levels one below the other (a level with a staggered row is deeper)."""
+    by_band: dict[int, list[str]] = defaultdict(list)
+    for n in level:
+        by_band[band[n]].append(n)
     y: dict[str, int] = {}
     top = 0
-    for b in sorted(set(band.values())):
-        members = [n for n in level if band[n] == b]
-        levels = sorted({level[n] for n in members})
+    for b in sorted(by_band):
+        members = by_band[b]
+        levels = {level[n] for n in members}
+        deeper = {level[n] for n in members if drop.get(n)}
         tops: dict[int, int] = {}
-        for lv in range(levels[0], levels[-1] + 1):
+        for lv in range(min(levels), max(levels) + 1):
             tops[lv] = top
-            top += LEVEL_GAP + (STAGGER_DROP if any(drop.get(n) for n in members if level[n] == lv) else 0)
+            top += LEVEL_GAP + (STAGGER_DROP if lv in deeper else 0)
         top += BAND_GAP
         y.update({n: tops[level[n]] + STAGGER_DROP * drop.get(n, 0) for n in members})
     return y
