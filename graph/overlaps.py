@@ -106,7 +106,7 @@ def similar_pairs(texts: Sequence[str], *, threshold: float, exact: bool | None 
 
     Up to EXACT_LIMIT texts every pair is scored (rapidfuzz's cdist). Beyond, a text is scored
     against its ``PARTNERS`` closest candidates: texts that share a rare character bigram with
-    it, found with a sparse product of scikit-learn bigram vectors, the most alike first. The
+    it, found with a sparse product of bigram vectors, the most alike first. The
     cost grows with the number of texts, not with its square.
     """
     english = [i for i, t in enumerate(texts) if _is_english(t)]
@@ -139,22 +139,40 @@ def candidate_pairs(grams: Sequence[str], *, partners: int = PARTNERS) -> list[t
     Candidates share a bigram that few texts have (``_MAX_DF``): common ones would propose nearly
     every pair. A text made of common bigrams alone (the template every store copies) gets its
     closest texts by all of its bigrams instead; such texts are few, and each is one row."""
-    from sklearn.feature_extraction.text import CountVectorizer
-    from sklearn.preprocessing import normalize
-
-    def vectors(max_df: float) -> Any:
-        vectorizer = CountVectorizer(analyzer=str.split, max_df=max_df, min_df=2, binary=True, dtype=np.float32)
-        try:
-            return normalize(vectorizer.fit_transform(grams).tocsr())
-        except ValueError:  # no bigram is both shared and (as asked) rare
-            return None
-
     found: set[tuple[int, int]] = set()
-    rare = vectors(_MAX_DF)
+    rare = bigram_vectors(grams, max_count=int(_MAX_DF * len(grams)))
     alone = list(range(len(grams))) if rare is None else _closest(rare, range(len(grams)), partners, found)
-    if alone and (every := vectors(1.0)) is not None:
+    if alone and (every := bigram_vectors(grams, max_count=len(grams))) is not None:
         _closest(every, alone, partners, found)
     return sorted(found)
+
+
+def bigram_vectors(grams: Sequence[str], *, max_count: int) -> Any:
+    """The texts as L2-normalised binary vectors (a scipy CSR matrix, one row per text) of the
+    tokens that two texts at least and ``max_count`` at most carry; None when no token is left.
+    (scikit-learn's CountVectorizer did this; importing it took 1.5 s of a build.)"""
+    from scipy import sparse
+
+    vocabulary: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    for row, text in enumerate(grams):
+        for token in sorted(set(text.split())):  # sorted: columns in the same order in every run
+            rows.append(row)
+            cols.append(vocabulary.setdefault(token, len(vocabulary)))
+    counts = np.bincount(np.asarray(cols, dtype=np.int64), minlength=len(vocabulary))
+    kept = (counts >= 2) & (counts <= max_count)
+    if not kept.any():
+        return None
+    column = np.cumsum(kept) - 1  # a kept token's column
+    mask = kept[cols]
+    matrix = sparse.csr_matrix(
+        (np.ones(int(mask.sum()), dtype=np.float32), (np.asarray(rows)[mask], column[np.asarray(cols)[mask]])),
+        shape=(len(grams), int(kept.sum())),
+    )
+    norms = np.sqrt(np.asarray(matrix.sum(axis=1)).ravel())  # binary: the norm is √(tokens)
+    norms[norms == 0] = 1
+    return sparse.diags((1 / norms).astype(np.float32)) @ matrix
 
 
 def _closest(matrix: Any, rows: Sequence[int], partners: int, found: set[tuple[int, int]], chunk: int = 2000) -> list[int]:
@@ -295,8 +313,8 @@ class _Holders:
 def _overlapping(left: _Holders, right: _Holders, taken: _Taken, *, same: bool) -> Iterator[tuple[Duty, Duty]]:
     """The duty pairs of two similar texts (the same text when ``same``) that become overlaps:
     pairs of different posts within an organization, then one pair per pair of roles not yet
-    paired within one. Only duties with room in ``taken`` are paired, and within an
-    organization a duty tries ``_TRIES`` partners at most."""
+    paired within one. Only duties with room in ``taken`` are paired; within an organization a
+    duty tries ``_TRIES`` partners at most, and across, a role ``_TRIES`` roles without room."""
     covered: set[tuple[str, str]] = set()
     for org, mine in left.by_org.items():
         theirs = right.by_org.get(org, [])
@@ -312,13 +330,18 @@ def _overlapping(left: _Holders, right: _Holders, taken: _Taken, *, same: bool) 
                     covered.add((px.role, py.role))
                     yield x, y
     for role_x in left.by_role:
+        misses = 0  # role pairs without room: a row of them ends after _TRIES
         for role_y in right.by_role:
             if role_x == role_y or (role_x, role_y) in covered or (role_y, role_x) in covered or (same and role_x > role_y):
                 continue
             first, second = left.with_room(role_x, taken), right.with_room(role_y, taken)
             if first is not None and second is not None:
                 yield first, second
-            elif taken.new_pair(role_x, role_y):  # two roles that share a duty keep one overlap
+                continue
+            misses += 1
+            if misses > _TRIES:
+                break
+            if taken.new_pair(role_x, role_y):  # two roles that share a duty keep one overlap
                 first, second = left.least_taken(role_x, taken), right.least_taken(role_y, taken)
                 if taken.below_hard(first) and taken.below_hard(second):
                     yield first, second
