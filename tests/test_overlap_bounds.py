@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 
 from graph.model import Duty, Post, ThemeCount, ThemeShare
-from graph.overlaps import HARD_MAX_PER_DUTY, MAX_PER_DUTY, PARTNERS, find_overlaps, similar_pairs
+from graph.overlaps import COMPARED_CHARS, HARD_MAX_PER_DUTY, MAX_PER_DUTY, PARTNERS, content, find_overlaps, similar_pairs
 from graph.themes import CO_OWNERS, share_themes
 
 PATROL = "负责本区域的日常巡查，发现问题及时上报。"
@@ -116,3 +116,14 @@ def test_theme_co_owners_bounded_per_role() -> None:
     # role-099 keeps role-000 … role-031; role-050 keeps those too, and is kept by no one else
     assert partners["role-050"] == CO_OWNERS
     assert all(s.weight == 1.0 and s.themes == ("巡查",) for s in shares)
+
+
+def test_a_long_duty_is_compared_on_its_first_characters() -> None:
+    # two walls of text that open alike and then differ: compared on their first COMPARED_CHARS
+    # characters of content they say the same thing (the cost of a comparison stays bounded)
+    opening = "负责检查本区域设备运行情况发现问题及时上报并跟进处理" * 10
+    first = post(1, 1, "巡检员", opening + "配合其他部门完成相关工作" * 200)
+    second = post(1, 2, "班长", opening + "做好记录与交接班台账" * 200)
+    overlaps, _ = find_overlaps([first, second])
+    assert [o.score for o in overlaps] == [1.0]
+    assert len(content(opening)) == 210 > COMPARED_CHARS  # 负责, 及时, 并 are filler: 21 characters a time
