@@ -511,3 +511,14 @@ def test_split_layout_loads_each_store_from_its_file(browser, built: BuildResult
         p.select_option("#store", "0")
         p.wait_for_function("() => document.getElementById('status').textContent.includes('0.js')")
         assert p.evaluate("S.scope") == 3 and p.input_value("#store") == "3"
+
+
+def test_a_large_groups_store_list_fills_when_first_used(page) -> None:  # type: ignore[no-untyped-def]
+    stores = page.evaluate("DATA.stores.length")
+    page.evaluate("storesListed = false; storeOptions()")  # as a group of more than 50 stores opens
+    assert page.locator("#store option").all_inner_texts() == ["集团 · 全部门店（按角色）"]
+    page.focus("#store")
+    assert page.locator("#store option").count() == 1 + stores
+    page.select_option("#store", str(FOURTH))
+    page.wait_for_function("() => S.scope === 3")
+    assert page.input_value("#store") == "3"
