@@ -189,16 +189,17 @@ def infer_unnamed(posts: list[Post], book: RoleBook) -> list[Post]:
     Roles the post names as its subordinates (监督、指导、考核销售顾问) are not candidates.
     """
     index = RoleIndex(p for p in posts if p.role)
+    asks = {post.id: _candidates(post, index, book) for post in posts if not post.role}
+    index.score((text, roles) for roles, texts in asks.values() if roles for text in texts)
     out: list[Post] = []
     for post in posts:
-        if post.role:
-            out.append(post)
-            continue
-        role = _closest_role(post, index, book)
-        dept = post.department or role.department
-        latin = all(is_latin(d.label) or not d.label for d in post.duties) and any(d.label for d in post.duties)
-        label = f"{role.en} (inferred)" if latin else f"{role.zh}（推断）"
-        out.append(replace(post, role=role.key, department=dept, label=label))
+        if not post.role:
+            role = _closest_role(post, *asks[post.id], index, book)
+            dept = post.department or role.department
+            latin = all(is_latin(d.label) or not d.label for d in post.duties) and any(d.label for d in post.duties)
+            label = f"{role.en} (inferred)" if latin else f"{role.zh}（推断）"
+            post = replace(post, role=role.key, department=dept, label=label)
+        out.append(post)
     return out
 
 
@@ -226,27 +227,37 @@ def role_index(named: Iterable[Post]) -> tuple[list[str], list[str]]:
 class RoleIndex:
     """The texts of each named role (``role_index``), and how close a duty text comes to each
     role of a set: scored once per distinct text and set of roles (unnamed posts of stores that
-    copy one template carry the same texts)."""
+    copy one template carry the same texts), the texts of one set in one rapidfuzz call."""
 
     def __init__(self, named: Iterable[Post]) -> None:
         self.choices, self.owners = role_index(named)
         self.roles = set(self.owners)
         self._scores: dict[tuple[str, frozenset[str]], dict[str, float]] = {}
 
+    def score(self, asks: Iterable[tuple[str, frozenset[str]]]) -> None:
+        """Score every (text, roles) not scored yet."""
+        by_roles: dict[frozenset[str], list[str]] = defaultdict(list)
+        for text, roles in dict.fromkeys(asks):
+            if (text, roles) not in self._scores:
+                by_roles[roles].append(text)
+        for roles, texts in by_roles.items():
+            keep = [i for i, role in enumerate(self.owners) if role in roles]
+            rows = process.cdist(texts, [self.choices[i] for i in keep], scorer=fuzz.partial_ratio, workers=-1)
+            for text, row in zip(texts, rows.tolist(), strict=True):
+                best: dict[str, float] = defaultdict(float)
+                for score, i in zip(row, keep, strict=True):
+                    best[self.owners[i]] = max(best[self.owners[i]], score)
+                self._scores[(text, roles)] = best
+
     def closeness(self, text: str, roles: frozenset[str]) -> dict[str, float]:
         """Per role of ``roles``, the best partial ratio of ``text`` against its texts."""
-        key = (text, roles)
-        if key not in self._scores:
-            keep = [i for i, role in enumerate(self.owners) if role in roles]
-            row = process.cdist([text], [self.choices[i] for i in keep], scorer=fuzz.partial_ratio)[0]
-            best: dict[str, float] = defaultdict(float)
-            for score, i in zip(row.tolist(), keep, strict=True):
-                best[self.owners[i]] = max(best[self.owners[i]], score)
-            self._scores[key] = best
-        return self._scores[key]
+        self.score([(text, roles)])
+        return self._scores[(text, roles)]
 
 
-def _closest_role(post: Post, index: RoleIndex, book: RoleBook) -> Role:
+def _candidates(post: Post, index: RoleIndex, book: RoleBook) -> tuple[frozenset[str], list[str]]:
+    """The roles an unnamed post may hold (of its department by its duties' words, not one it
+    names below it, a manager's when it runs a unit) and the texts it is compared by."""
     text = " ".join(d.label for d in post.duties)
     dept = book.department_by_count(text)
     excluded = {
@@ -257,7 +268,6 @@ def _closest_role(post: Post, index: RoleIndex, book: RoleBook) -> Role:
         for name in mention.names
         if (role := book.resolve(name)) is not None
     }
-    texts = [comparable(d.label) for d in post.duties if not d.boilerplate]
     table = chinese_cues()  # the words of running a unit (graph/cues/zh.toml)
     managing = sum(text.count(word) for word in table.managing_words) >= table.managing_min
     candidates = frozenset(
@@ -265,8 +275,12 @@ def _closest_role(post: Post, index: RoleIndex, book: RoleBook) -> Role:
         for r in index.roles
         if book.roles[r].department == dept and r not in excluded and (not managing or book.roles[r].rank <= 5)
     )
+    return candidates, [comparable(d.label) for d in post.duties if not d.boilerplate]
+
+
+def _closest_role(post: Post, candidates: frozenset[str], texts: list[str], index: RoleIndex, book: RoleBook) -> Role:
     if not candidates or not texts:
-        return book.resolve_unnamed(text)
+        return book.resolve_unnamed(" ".join(d.label for d in post.duties))
     best: dict[str, float] = defaultdict(float)
     for duty_text in texts:
         for key, score in index.closeness(duty_text, candidates).items():

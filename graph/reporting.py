@@ -131,6 +131,8 @@ def find_mentions(text: str, book: RoleBook) -> list[Mention]:
     found: list[Mention] = []
     seen: set[tuple[int, bool]] = set()
     for cue in table.cues:
+        if cue.verb not in text:  # most cues are in no given text: a substring test, not a regex
+            continue
         for match in re.finditer(re.escape(cue.verb), text):
             if cue.after:
                 names, end = _framed_names(text, match.end(), cue.after, book)
