@@ -288,47 +288,68 @@ def _reporting(model: OrgModel) -> Spo:
             yield node("role/" + sub_role), rg("reportsTo"), node("role/" + sup_role)
 
 
+class _Nodes(dict[str, ox.NamedNode]):
+    """Instance IRIs made once each, for the parts where the same few recur (the duties of a
+    duty's overlaps, roles, themes): a lookup costs a tenth of making the IRI again."""
+
+    def __missing__(self, ref: str) -> ox.NamedNode:
+        made = self[ref] = node(ref)
+        return made
+
+
 def _overlaps(model: OrgModel) -> Spo:
     owner = model.duty_owner
     post_pairs: set[tuple[str, str]] = set()
     role_pairs: set[tuple[str, str]] = set()
-    for overlap in model.overlaps:
-        s = node(overlap.id)
-        yield s, A, rg("DutyOverlap")
-        yield s, rg("duty"), node(overlap.duty_a)
-        yield s, rg("duty"), node(overlap.duty_b)
-        yield s, rg("score"), decimal(overlap.score)
-        for theme in overlap.themes:
-            yield s, rg("sharedTheme"), node("theme/" + theme)
-        pa, pb = owner[overlap.duty_a], owner[overlap.duty_b]
+    nodes = _Nodes()
+    overlap, duty, score, shared, shares = (
+        rg("DutyOverlap"),
+        rg("duty"),
+        rg("score"),
+        rg("sharedTheme"),
+        rg("sharesDutyWith"),
+    )
+    for o in model.overlaps:
+        s = node(o.id)
+        yield s, A, overlap
+        yield s, duty, nodes[o.duty_a]
+        yield s, duty, nodes[o.duty_b]
+        yield s, score, decimal(o.score)
+        for theme in o.themes:
+            yield s, shared, nodes["theme/" + theme]
+        pa, pb = owner[o.duty_a], owner[o.duty_b]
         if _once(post_pairs, *sorted((pa.id, pb.id))):
-            yield node(pa.id), rg("sharesDutyWith"), node(pb.id)
-            yield node(pb.id), rg("sharesDutyWith"), node(pa.id)
+            yield nodes[pa.id], shares, nodes[pb.id]
+            yield nodes[pb.id], shares, nodes[pa.id]
         if pa.role != pb.role and _once(role_pairs, *sorted((pa.role, pb.role))):
-            yield node("role/" + pa.role), rg("sharesDutyWith"), node("role/" + pb.role)
-            yield node("role/" + pb.role), rg("sharesDutyWith"), node("role/" + pa.role)
+            yield nodes["role/" + pa.role], shares, nodes["role/" + pb.role]
+            yield nodes["role/" + pb.role], shares, nodes["role/" + pa.role]
 
 
 def _theme_shares(model: OrgModel) -> Spo:
     themes = {t.key: t for t in model.themes}
+    nodes = _Nodes()
+    kind, role, weight, shared = rg("ThemeCoOwnership"), rg("role"), rg("weight"), rg("sharedTheme")
     for share in model.theme_shares:
         s = node(f"theme-share/{share.role_a}/{share.role_b}")
-        yield s, A, rg("ThemeCoOwnership")
-        yield s, rg("role"), node("role/" + share.role_a)
-        yield s, rg("role"), node("role/" + share.role_b)
-        yield s, rg("weight"), decimal(share.weight)
+        yield s, A, kind
+        yield s, role, nodes["role/" + share.role_a]
+        yield s, role, nodes["role/" + share.role_b]
+        yield s, weight, decimal(share.weight)
         yield s, RDFS_LABEL, text("、".join(themes[t].zh for t in share.themes), "zh-Hans")
         for theme in share.themes:
-            yield s, rg("sharedTheme"), node("theme/" + theme)
+            yield s, shared, nodes["theme/" + theme]
 
 
 def _theme_counts(model: OrgModel) -> Spo:
-    for count in model.theme_counts:
-        s = node(f"responsibility/{count.role}/{count.theme}")
-        yield s, A, rg("ThemeResponsibility")
-        yield s, rg("responsibleRole"), node("role/" + count.role)
-        yield s, rg("theme"), node("theme/" + count.theme)
-        yield s, rg("dutyCount"), integer(count.duties)
+    nodes = _Nodes()
+    kind, role, theme, count = rg("ThemeResponsibility"), rg("responsibleRole"), rg("theme"), rg("dutyCount")
+    for cell in model.theme_counts:
+        s = node(f"responsibility/{cell.role}/{cell.theme}")
+        yield s, A, kind
+        yield s, role, nodes["role/" + cell.role]
+        yield s, theme, nodes["theme/" + cell.theme]
+        yield s, count, integer(cell.duties)
 
 
 def _clusters(model: OrgModel) -> Spo:
