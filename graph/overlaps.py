@@ -98,6 +98,9 @@ def _english_pairs(texts: Sequence[str], threshold: float) -> list[tuple[int, in
 # the stage grow with the square of the line. The bundled corpus's longest content has 61.
 COMPARED_CHARS = 200
 EXACT_LIMIT = 1000  # distinct texts compared all-pairs (a million pairs); above, candidates come from blocking
+# … and as many characters in all at most: a pair of long texts costs the product of their lengths
+# (850 pieces of a 5 MB line, 200 characters compared each, took 38 s all-pairs)
+EXACT_CHARS = 50_000
 _MAX_DF = 0.05  # bigrams in more than 5 % of the texts are too common to propose candidates (recall 0.99)
 # Blocking proposes each text's PARTNERS closest candidates (by the cosine of their rare bigrams):
 # a duty that a thousand stores each word a little differently has a thousand near-copies, and
@@ -108,10 +111,10 @@ PARTNERS = 24
 def similar_pairs(texts: Sequence[str], *, threshold: float, exact: bool | None = None) -> list[tuple[int, int, float]]:
     """(a, b, score), a < b, for distinct duty contents that score at least ``threshold``.
 
-    Up to EXACT_LIMIT texts every pair is scored (rapidfuzz's cdist). Beyond, a text is scored
-    against its ``PARTNERS`` closest candidates: texts that share a rare character bigram with
-    it, found with a sparse product of bigram vectors, the most alike first. The
-    cost grows with the number of texts, not with its square.
+    Up to EXACT_LIMIT texts (EXACT_CHARS characters) every pair is scored (rapidfuzz's cdist).
+    Beyond, a text is scored against its ``PARTNERS`` closest candidates: texts that share a
+    rare character bigram with it, found with a sparse product of bigram vectors, the most
+    alike first. The cost grows with the number of texts, not with its square.
     """
     english = [i for i, t in enumerate(texts) if _is_english(t)]
     if english:  # English contents are scored on words, Chinese ones as below
@@ -120,7 +123,7 @@ def similar_pairs(texts: Sequence[str], *, threshold: float, exact: bool | None 
         found += [(others[a], others[b], s) for a, b, s in similar_pairs([texts[i] for i in others], threshold=threshold)]
         return sorted(found)
     if exact is None:
-        exact = len(texts) <= EXACT_LIMIT
+        exact = len(texts) <= EXACT_LIMIT and sum(map(len, texts)) <= EXACT_CHARS
     grams = [_grams(t) for t in texts]
     if exact:
         by_set = process.cdist(grams, grams, scorer=fuzz.token_set_ratio, workers=-1, dtype="float32")
