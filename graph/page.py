@@ -176,7 +176,12 @@ class _DutyTexts:
         duties = [d for p in model.posts for d in p.duties]
         ids = list(map(attrgetter("id"), duties))
         self.duty = dict(zip(ids, duties, strict=True))
-        self.owner = dict(zip(ids, (p for p in model.posts for _ in p.duties), strict=True))
+        self.post_by_id = model.post_by_id
+        self.roles = sorted({p.role for p in model.posts})  # the overlaps' roles, as numbers: role_code
+        code = {r: k for k, r in enumerate(self.roles)}
+        self.role_code = dict(
+            zip(ids, chain.from_iterable(repeat(code[p.role], len(p.duties)) for p in model.posts), strict=True)
+        )
         self.summary = {summary_id(p): p for p in model.posts if p.summary}
 
     def get(self, ref: str, default: Any = None) -> Any:
@@ -184,7 +189,7 @@ class _DutyTexts:
         if post is not None:
             return post.summary or "", post.summary_line or post.line, post
         duty = self.duty.get(ref)
-        return (duty.label, duty.line, self.owner[ref]) if duty is not None else default
+        return (duty.label, duty.line, self.post_by_id[duty.post_id]) if duty is not None else default
 
     def __getitem__(self, ref: str) -> tuple[str, int, Post]:
         found = self.get(ref)
@@ -282,18 +287,12 @@ def _overlaps_by_role(model: OrgModel, ix: _Index) -> _RoleOverlaps:
     found = ix.memo.get("overlaps")
     if found is not None:
         return found  # type: ignore[no-any-return]
-    code: dict[str, int] = {}
-    role_of = attrgetter("role")
-    owner = ix.duty_text.owner  # overlaps are between duties
-    ends = [
-        np.array(
-            [code.setdefault(r, len(code)) for r in map(role_of, map(owner.__getitem__, map(attrgetter(f), model.overlaps)))],
-            dtype=np.int64,
-        )
-        for f in ("duty_a", "duty_b")
-    ]
-    names = list(code)
     n = len(model.overlaps)
+    role_code, names = ix.duty_text.role_code, ix.duty_text.roles  # overlaps are between duties
+    ends = [
+        np.fromiter(map(role_code.__getitem__, map(attrgetter(end), model.overlaps)), dtype=np.int64, count=n)
+        for end in ("duty_a", "duty_b")
+    ]
     score = np.fromiter(map(attrgetter("score"), model.overlaps), dtype=float, count=n)
     role = np.concatenate(ends) if n else np.zeros(0, dtype=np.int64)
     minus, index, side = np.concatenate([-score, -score]), np.tile(np.arange(n), 2), np.repeat([0, 1], n)
