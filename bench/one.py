@@ -13,9 +13,11 @@ from pathlib import Path
 def main(corpus: Path, out: Path, recall: bool) -> dict[str, object]:
     from graph.overlaps import content, similar_pairs
     from graph.pipeline import BuildOptions, build
+    from graph.read.documents import default_jobs
 
     start = time.perf_counter()
-    result = build(BuildOptions(sources=(corpus,), out=out, validate=False))
+    # as 'rolegraph build' runs: a reading process per core, no reading cache (a cold build)
+    result = build(BuildOptions(sources=(corpus,), out=out, validate=False, jobs=default_jobs()))
     total = time.perf_counter() - start
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     workers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest worker (--jobs)
