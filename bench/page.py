@@ -39,7 +39,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graph.page import render_page  # noqa: E402
+from graph.page import STORES_DIR, render_page  # noqa: E402
 from graph.pipeline import BuildOptions, build  # noqa: E402
 from tests.browser import launch  # noqa: E402
 
@@ -51,7 +51,6 @@ SEARCH = """async name => { const box = document.getElementById('search'); const
   return performance.now() - t0; }"""
 STORE = """async i => { const t0 = performance.now(); await setScope(i);
   await new Promise(r => network.once('afterDrawing', r)); return performance.now() - t0; }"""
-STORES_DIR = "org-graph-stores"
 
 
 def open_once(browser: Any, page_path: Path, *, probe: bool) -> dict[str, Any]:

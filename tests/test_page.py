@@ -42,3 +42,13 @@ def test_crossings_are_counted_and_siblings_reordered() -> None:
     assert chart.x["s1"] < chart.x["s2"] < chart.x["s3"]  # s2 sits next to m2's staff
     widths = sorted(chart.x[n] for n in ("s1", "s2", "s3"))
     assert all(b - a >= 140 for a, b in zip(widths, widths[1:], strict=False))  # boxes do not overlap
+
+
+def test_the_split_layout_from_many_stores(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from types import SimpleNamespace
+
+    from graph.page import SPLIT_FROM, STORES_DIR, stores_folder
+
+    few, many = SimpleNamespace(organizations=range(SPLIT_FROM - 1)), SimpleNamespace(organizations=range(SPLIT_FROM))
+    assert stores_folder(few, tmp_path) is None  # type: ignore[arg-type]
+    assert stores_folder(many, tmp_path) == tmp_path / STORES_DIR  # type: ignore[arg-type]
