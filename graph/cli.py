@@ -189,6 +189,12 @@ def main() -> None:
     "at 1,000 stores about 70 s of CPU "
     "for 6.6M triples, which is why it is not the default).",
 )
+@click.option(
+    "--page-stores/--no-page-stores",
+    default=None,
+    help="Write each store's data for the page as a file of its own in org-graph-stores/ (read from disk "
+    "when the store is chosen), or inside the one page; default: files from 500 stores on.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def build(
     sources: tuple[Path, ...],
@@ -203,6 +209,7 @@ def build(
     cache_dir: Path | None,
     no_cache: bool,
     store: bool,
+    page_stores: bool | None,
     quiet: bool,
 ) -> None:
     """Build the graph, page, overlaps table and report from SOURCES (default: the bundled corpus).
@@ -225,6 +232,7 @@ def build(
         jobs=jobs or default_jobs(),
         cache=None if no_cache else (cache_dir or default_cache()),
         store=store,
+        page_stores=page_stores,
     )
     progress = (lambda *_: None) if quiet else StageProgress(sys.stderr.isatty())
     _stop_on_sigterm()

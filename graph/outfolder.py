@@ -22,8 +22,11 @@ from graph.errors import OutputFolderError
 log = logging.getLogger(__name__)
 
 OUTPUT_FILES = ("org.ttl", "org.jsonld", "org-graph.html", "overlaps.csv", "build-report.json")
-# and the folder a build may write beside them: the on-disk Oxigraph store of org.ttl (graph/store.py)
-OUTPUT_FOLDERS = ("org.oxigraph",)
+# the folder of the page's store files, beside it, in the split layout (graph/page.py, from 500 stores)
+PAGE_STORES = "org-graph-stores"
+# and the folders a build may write beside them: the on-disk Oxigraph store of org.ttl
+# (graph/store.py), the page's store files
+OUTPUT_FOLDERS = ("org.oxigraph", PAGE_STORES)
 MARKER = ".rolegraph-out"
 MARKER_TEXT = "This folder was written by 'rolegraph build'; the next build into it replaces it whole.\n"
 STAGING_INFIX = ".staging-"

@@ -36,6 +36,7 @@ import pyvis
 from pyvis.network import Network
 
 from graph.model import OrgModel, Post, ReportingLine
+from graph.outfolder import PAGE_STORES
 from graph.paths import TEMPLATES_DIR
 from graph.relate import summary_id
 
@@ -75,17 +76,20 @@ class _Texts:
         return list(self.index)
 
 
-STORES_DIR = "org-graph-stores"  # the split layout's folder of store files, beside the page
+STORES_DIR = PAGE_STORES  # the split layout's folder of store files, beside the page
 # From this many stores the split layout opens faster than the single page (bench/page.py: at
 # 1,000 stores 0.9-1.5 s against 1.3-2.0 s to interactive, a 1.6 MB page against 4.7 MB); below
 # it the two are alike and one file is simpler to pass around.
 SPLIT_FROM = 500
 
 
-def stores_folder(model: OrgModel, out: Path) -> Path | None:
-    """Where a build in ``out`` puts the store files: beside the page from SPLIT_FROM stores on,
-    nowhere below (each store a chunk inside the one page)."""
-    return out / STORES_DIR if len(model.organizations) >= SPLIT_FROM else None
+def stores_folder(model: OrgModel, out: Path, split: bool | None = None) -> Path | None:
+    """Where a build in ``out`` puts the store files: beside the page when ``split``, or when
+    not said (None) from SPLIT_FROM stores on; nowhere otherwise (each store a chunk inside the
+    one page)."""
+    if split is None:
+        split = len(model.organizations) >= SPLIT_FROM
+    return out / STORES_DIR if split else None
 
 
 def render_page(model: OrgModel, *, stores: Path | None = None) -> str:

@@ -46,6 +46,9 @@ class BuildOptions:
     # the on-disk Oxigraph store beside org.ttl (graph/store.py); opt-in: at 1,000 stores its load
     # and compaction cost 73 s of CPU (6.6M triples), more than the rest of the build can hide
     store: bool = False
+    # the page's stores as files beside it (True), inside it (False), or by their number (None:
+    # files from graph.page.SPLIT_FROM stores on)
+    page_stores: bool | None = None
 
 
 @dataclass
@@ -138,9 +141,10 @@ def _build(
                 check = checker.start(turtle) if checker is not None else lambda: raise_for(file_violations(turtle))
             with clock("render"):
                 # imported here, not above: pyvis and Jinja load while the SHACL worker checks the Turtle
-                from graph.page import render_page
+                from graph.page import render_page, stores_folder
 
-                (staging / "org-graph.html").write_text(render_page(model), encoding="utf-8")
+                stores = stores_folder(model, staging, options.page_stores)
+                (staging / "org-graph.html").write_text(render_page(model, stores=stores), encoding="utf-8")
             with clock("report"):
                 report = build_report(cleaned, documents, model, count)
                 if options.validate and check is None:
@@ -172,6 +176,8 @@ def _build(
     files = tuple(options.out / name for name in OUTPUT_FILES)
     if loader is not None:
         files += (options.out / loader.store.name,)
+    if stores is not None:
+        files += (options.out / stores.name,)
     return BuildResult(options.out, files, report, model, timings)
 
 
