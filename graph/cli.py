@@ -13,10 +13,9 @@ from typing import Any
 import click
 
 from graph import __version__
-from graph.engine import ENGINES
+from graph.choices import ENGINES, FORMATS
 from graph.errors import InvocationError, RolegraphError, excerpt
 from graph.paths import DEFAULT_CORPUS, DEFAULT_CORRECTIONS
-from graph.queries import FORMATS
 
 
 def _fail(error: RolegraphError) -> click.ClickException:

@@ -18,11 +18,11 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
+from graph.choices import ENGINES
 from graph.errors import InvocationError, QueryError, RolegraphError
 from graph.queries import Bindings, bind_query, canonical_text, is_update, refuse_service, run_query
 from graph.serialize import READ_FORMATS, read_graph
 
-ENGINES = ("oxigraph", "rdflib")
 Rows = tuple[list[str], list[list[str]]]
 
 

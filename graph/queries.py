@@ -17,7 +17,6 @@ from rdflib.query import Result
 from graph.errors import BindingError, QueryError, QueryNotFound, ServiceRefused, excerpt
 from graph.paths import QUERIES_DIR
 
-FORMATS = ("table", "csv", "tsv", "json")
 _UPDATE = re.compile(r"^\s*(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b", re.IGNORECASE | re.MULTILINE)
 
 
