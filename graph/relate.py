@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from graph.model import (
@@ -224,14 +225,22 @@ def role_index(named: Iterable[Post]) -> tuple[list[str], list[str]]:
     return choices, owners
 
 
+# The roles of a department an unnamed post is compared with, at most: those with the most named
+# posts. Name variants make roles of one post each (a department of 1,000 damaged stores had
+# hundreds), and each is 64 more texts to compare every unnamed post's duties with.
+CANDIDATE_ROLES = 24
+
+
 class RoleIndex:
     """The texts of each named role (``role_index``), and how close a duty text comes to each
     role of a set: scored once per distinct text and set of roles (unnamed posts of stores that
     copy one template carry the same texts), the texts of one set in one rapidfuzz call."""
 
     def __init__(self, named: Iterable[Post]) -> None:
-        self.choices, self.owners = role_index(named)
+        posts = list(named)
+        self.choices, self.owners = role_index(posts)
         self.roles = set(self.owners)
+        self.posts = Counter(p.role for p in posts)  # named posts per role
         self._scores: dict[tuple[str, frozenset[str]], dict[str, float]] = {}
 
     def score(self, asks: Iterable[tuple[str, frozenset[str]]]) -> None:
@@ -241,13 +250,13 @@ class RoleIndex:
             if (text, roles) not in self._scores:
                 by_roles[roles].append(text)
         for roles, texts in by_roles.items():
-            keep = [i for i, role in enumerate(self.owners) if role in roles]
+            keep = [i for i, role in enumerate(self.owners) if role in roles]  # a role's texts are adjacent
+            starts = [k for k, i in enumerate(keep) if k == 0 or self.owners[i] != self.owners[keep[k - 1]]]
+            names = [self.owners[keep[k]] for k in starts]
             rows = process.cdist(texts, [self.choices[i] for i in keep], scorer=fuzz.partial_ratio, workers=-1)
-            for text, row in zip(texts, rows.tolist(), strict=True):
-                best: dict[str, float] = defaultdict(float)
-                for score, i in zip(row, keep, strict=True):
-                    best[self.owners[i]] = max(best[self.owners[i]], score)
-                self._scores[(text, roles)] = best
+            best = np.maximum.reduceat(rows, starts, axis=1)  # per text, each role's best text
+            for text, row in zip(texts, best.tolist(), strict=True):
+                self._scores[(text, roles)] = dict(zip(names, row, strict=True))
 
     def closeness(self, text: str, roles: frozenset[str]) -> dict[str, float]:
         """Per role of ``roles``, the best partial ratio of ``text`` against its texts."""
@@ -270,11 +279,11 @@ def _candidates(post: Post, index: RoleIndex, book: RoleBook) -> tuple[frozenset
     }
     table = chinese_cues()  # the words of running a unit (graph/cues/zh.toml)
     managing = sum(text.count(word) for word in table.managing_words) >= table.managing_min
-    candidates = frozenset(
-        r
-        for r in index.roles
-        if book.roles[r].department == dept and r not in excluded and (not managing or book.roles[r].rank <= 5)
+    fitting = sorted(
+        (r for r in index.roles if book.roles[r].department == dept and r not in excluded),
+        key=lambda r: (-index.posts[r], r),
     )
+    candidates = frozenset([r for r in fitting if not managing or book.roles[r].rank <= 5][:CANDIDATE_ROLES])
     return candidates, [comparable(d.label) for d in post.duties if not d.boilerplate]
 
 
