@@ -100,7 +100,7 @@ print(time.perf_counter() - t)
 
 
 def load_time(turtle: Path) -> tuple[float, int]:
-    from graph.endpoint import oxigraph_binary
+    from graph.programs import oxigraph_binary
 
     scratch = Path(tempfile.mkdtemp(prefix="store-bench-"))
     try:

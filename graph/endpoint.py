@@ -22,6 +22,7 @@ from pathlib import Path
 
 from graph.errors import QueryError, RolegraphError, excerpt
 from graph.lifetime import die_with_parent
+from graph.programs import oxigraph_binary
 from graph.queries import Bindings, bind_query, canonical_text, refuse_service
 
 TIMEOUT = 60
@@ -94,15 +95,6 @@ def _http(url: str, data: bytes, content_type: str, *, accept: str = "*/*", meth
     except (urllib.error.URLError, OSError) as e:
         reason = getattr(e, "reason", e)
         raise RolegraphError(f"{url}: cannot reach the endpoint ({reason})") from None
-
-
-def oxigraph_binary() -> str:
-    """The ``oxigraph`` server program from the PyPI package of that name."""
-    beside = Path(sys.executable).parent / "oxigraph"
-    found = str(beside) if beside.is_file() else shutil.which("oxigraph")
-    if found is None:
-        raise RolegraphError("the oxigraph server is not installed: pip install oxigraph")
-    return found
 
 
 @dataclass(frozen=True)

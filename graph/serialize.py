@@ -141,7 +141,7 @@ class JsonLdConversion:
     """
 
     def __init__(self, turtle: Path, target: Path) -> None:
-        from graph.endpoint import oxigraph_binary
+        from graph.programs import oxigraph_binary
 
         self.turtle, self.target = turtle, target
         self.raw = target.with_suffix(".raw")

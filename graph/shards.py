@@ -163,7 +163,7 @@ FILE_FORMATS = {".ttl": "ttl", ".nt": "nt", ".jsonld": "jsonld", ".json": "jsonl
 
 def _from_file(source: Path, writer: ShardWriter) -> None:
     """The graph file's triples as N-Triples, in its order, by the oxigraph program (Rust)."""
-    from graph.endpoint import oxigraph_binary
+    from graph.programs import oxigraph_binary
 
     fmt = FILE_FORMATS.get(source.suffix.lower())
     if fmt is None:

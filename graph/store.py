@@ -179,7 +179,7 @@ class StoreLoad:
     the stamp, the store's last file; ``abort`` stops it."""
 
     def __init__(self, turtle: Path, store: Path, *, triples: int) -> None:
-        from graph.endpoint import oxigraph_binary
+        from graph.programs import oxigraph_binary
 
         self.turtle, self.store, self.triples = turtle, store, triples
         command = [sys.executable, "-m", "graph.store", oxigraph_binary(), str(turtle), str(store)]

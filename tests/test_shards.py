@@ -16,10 +16,11 @@ import pytest
 from click.testing import CliRunner
 
 from graph.cli import main
-from graph.endpoint import RemoteEngine, oxigraph_binary, remote_query
+from graph.endpoint import RemoteEngine, remote_query
 from graph.engine import open_engine
 from graph.errors import RolegraphError
 from graph.pipeline import BuildOptions, BuildResult, build
+from graph.programs import oxigraph_binary
 from graph.queries import bundled_queries, find_query, parse_bindings
 from graph.shards import MANIFEST, SUMS, write_shards
 from tests.test_endpoint import BINDINGS, ONE_ORGANIZATION, free_port

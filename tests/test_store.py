@@ -152,11 +152,11 @@ def test_a_failed_load_fails_the_build_clearly_and_leaves_the_previous_output(
     assert cli("build", str(good), "--out", str(out), "--no-validate", "-q", "--store")[0] == 0
     before = {name: (out / name).read_bytes() for name in OUTPUT_FILES}
     failing = tmp_path / "oxigraph"
-    real = __import__("graph.endpoint", fromlist=["oxigraph_binary"]).oxigraph_binary()
+    real = __import__("graph.programs", fromlist=["oxigraph_binary"]).oxigraph_binary()
     # the converter works, the loader fails as a full disk would make it
     failing.write_text(f'#!/bin/sh\n[ "$1" = load ] && {{ echo "No space left on device" >&2; exit 1; }}\nexec {real} "$@"\n')
     failing.chmod(0o755)
-    monkeypatch.setattr("graph.endpoint.oxigraph_binary", lambda: str(failing))
+    monkeypatch.setattr("graph.programs.oxigraph_binary", lambda: str(failing))
     code, _, err = cli("build", str(good), "--out", str(out), "--no-validate", "-q", "--store")
     assert code == 1 and "could not load it into org.oxigraph" in err and "No space left" in err
     assert "Traceback" not in err
@@ -333,12 +333,12 @@ def test_a_build_killed_during_the_load_leaves_the_previous_output_and_no_loader
     good.write_text(GOOD, encoding="utf-8")
     assert cli("build", str(good), "--out", str(out), "--no-validate", "-q", "--store")[0] == 0
     before = {name: (out / name).read_bytes() for name in OUTPUT_FILES} | {"store": files_of(out / "org.oxigraph")}
-    from graph.endpoint import oxigraph_binary
+    from graph.programs import oxigraph_binary
 
     slow = tmp_path / "oxigraph"  # a loader that takes a minute: the build is killed meanwhile
     slow.write_text(f'#!/bin/sh\n[ "$1" = load ] && exec sleep 60\nexec {oxigraph_binary()} "$@"\n')
     slow.chmod(0o755)
-    code = f"import graph.endpoint as e; e.oxigraph_binary = lambda: {str(slow)!r}; from graph.cli import run; run()"
+    code = f"import graph.programs as e; e.oxigraph_binary = lambda: {str(slow)!r}; from graph.cli import run; run()"
     command = [sys.executable, "-c", code, "build", str(good), "--out", str(out), "--no-validate", "-q", "--store"]
     build_process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
