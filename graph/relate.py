@@ -260,7 +260,8 @@ class RoleIndex:
 
     def closeness(self, text: str, roles: frozenset[str]) -> dict[str, float]:
         """Per role of ``roles``, the best partial ratio of ``text`` against its texts."""
-        self.score([(text, roles)])
+        if (text, roles) not in self._scores:  # infer_unnamed scores every text before it asks
+            self.score([(text, roles)])
         return self._scores[(text, roles)]
 
 
