@@ -273,7 +273,7 @@ class _Taken:
     def __init__(self) -> None:
         self.overlaps: list[Overlap] = []
         self.count: Counter[str] = Counter()
-        self.role_pairs: set[str] = set()
+        self.role_pairs: set[frozenset[str]] = set()
 
     def room(self, duty: Duty) -> bool:
         return self.count[duty.id] < MAX_PER_DUTY
@@ -285,11 +285,11 @@ class _Taken:
         self.overlaps.append(overlap)
         self.count[overlap.duty_a] += 1
         self.count[overlap.duty_b] += 1
-        self.role_pairs.add(min(roles) + "|" + max(roles))
+        self.role_pairs.add(frozenset(roles))
 
     def new_pair(self, role_x: str, role_y: str) -> bool:
         """No overlap yet between these two roles."""
-        return min(role_x, role_y) + "|" + max(role_x, role_y) not in self.role_pairs
+        return frozenset((role_x, role_y)) not in self.role_pairs
 
 
 class _Holders:
