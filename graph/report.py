@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 from graph import __version__
 from graph.model import CleanText, Document, OrgModel
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 # What a line may have become that puts nothing in the graph: listed apart, with its reason.
 UNUSED_KINDS = frozenset({"unused", "noise", "empty", "meta", "not-duty", "not-duty-section", "dutyless"})
@@ -100,26 +103,54 @@ def neutralise_cell(value: object) -> object:
 
 
 def overlaps_csv(model: OrgModel) -> str:
-    """One row per DutyOverlap: both posts, both duty texts, score, shared themes."""
+    """One row per DutyOverlap: both posts, both duty texts, score, shared themes.
+
+    A duty takes part in up to 32 overlaps, so the seven cells that tell its side are made and
+    neutralised once per duty, not once per row: 9 million cells at a thousand stores took 15 s."""
     owner = model.duty_owner
     duty = {d.id: d for p in model.posts for d in p.duties}
     roles = {r.key: r for r in model.roles}
     themes = {t.key: t for t in model.themes}
+
+    def side(duty_id: str) -> tuple[object, ...]:
+        post, d = owner[duty_id], duty[duty_id]
+        return _neutralised((post.id, post.label, roles[post.role].zh, post.org_id, d.id, d.line, d.label))
+
+    def shared(keys: tuple[str, ...]) -> object:
+        return neutralise_cell(";".join(themes[t].zh for t in keys))
+
+    sides, shares = _Memo(side), _Memo(shared)
     rows: list[Sequence[object]] = [OVERLAP_COLUMNS]
     for o in model.overlaps:
-        row: list[object] = [o.id, f"{o.score:.2f}", ";".join(themes[t].zh for t in o.themes)]
-        for duty_id in (o.duty_a, o.duty_b):
-            post, d = owner[duty_id], duty[duty_id]
-            row += [post.id, post.label, roles[post.role].zh, post.org_id, d.id, d.line, d.label]
-        rows.append(row)
-    return csv_text(rows)
+        # the id ('overlap/…') and the score (0.00 to 1.00) cannot start like a formula
+        rows.append((o.id, f"{o.score:.2f}", shares[o.themes], *sides[o.duty_a], *sides[o.duty_b]))
+    return _csv(rows)
+
+
+class _Memo(dict[K, V]):
+    """What ``make`` gives for a key, made the first time the key is asked for."""
+
+    def __init__(self, make: Callable[[K], V]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: K) -> V:
+        made = self[key] = self.make(key)
+        return made
+
+
+def _neutralised(cells: Iterable[object]) -> tuple[object, ...]:
+    return tuple(neutralise_cell(cell) for cell in cells)
 
 
 def csv_text(rows: Iterable[Sequence[object]]) -> str:
     """Rows as CSV with RFC 4180 line ends, so that a CR or LF inside a cell is quoted (with bare
     LF line ends a CR in a duty was written unquoted and split its row), every cell neutralised."""
+    return _csv(_neutralised(row) for row in rows)
+
+
+def _csv(rows: Iterable[Sequence[object]]) -> str:
+    """Rows already neutralised, as CSV with RFC 4180 line ends."""
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([neutralise_cell(cell) for cell in row])
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
     return buffer.getvalue()
