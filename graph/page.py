@@ -177,6 +177,16 @@ class _Index:
     bit: dict[str, int]  # theme key → its bit in a duty's theme bits
     bits_of: dict[tuple[str, ...], int] = field(default_factory=dict)  # a duty's themes → its theme bits
     memo: dict[str, Any] = field(default_factory=dict)  # what page_data and _network both need, made once
+    ends: dict[str, tuple[str, int, str, int]] = field(default_factory=dict)  # overlap_end's, by duty id
+
+    def overlap_end(self, ref: str) -> tuple[str, int, str, int]:
+        """An overlap's duty as the panel shows it: (text, line, role, store), made once for each
+        duty (one duty is in many overlaps)."""
+        found = self.ends.get(ref)
+        if found is None:
+            text, line, post = self.duty_text[ref]
+            found = self.ends[ref] = (text, line, post.role, self.store_of[post.org_id])
+        return found
 
     def theme_bits(self, themes: tuple[str, ...]) -> int:
         bits = 0
@@ -321,18 +331,24 @@ def _overlaps_by_role(model: OrgModel, ix: _Index) -> _RoleOverlaps:
         best[name] = list(zip(minus[top].tolist(), index[top].tolist(), side[top].tolist(), strict=True))
         count[name] = int(counts[k])
         start += int(counts[k])
-    a, b = ends
-    apart = a != b
-    lo, hi = np.minimum(a, b)[apart], np.maximum(a, b)[apart]
-    pair = lo * max(1, len(names)) + hi
-    top_score = np.zeros(len(names) ** 2)
-    np.maximum.at(top_score, pair, score[apart])
-    pairs = {}
-    for p in np.unique(pair).tolist():
-        x, y = names[p // len(names)], names[p % len(names)]
-        pairs[(x, y) if x < y else (y, x)] = float(top_score[p])
-    found = ix.memo["overlaps"] = _RoleOverlaps(best, count, pairs)
+    found = ix.memo["overlaps"] = _RoleOverlaps(best, count, _best_per_pair(ends[0], ends[1], score, names))
     return found
+
+
+def _best_per_pair(a: np.ndarray, b: np.ndarray, score: np.ndarray, names: list[str]) -> dict[tuple[str, str], float]:
+    """The best score of each pair of roles that overlaps join, in the pairs' numeric order: sorted
+    and reduced, not a roles × roles table (10,000 roles: 780 MB resident for 186,808 pairs; it
+    grew with the square of the roles)."""
+    apart = a != b
+    pair = np.minimum(a, b)[apart] * max(1, len(names)) + np.maximum(a, b)[apart]
+    order = np.argsort(pair, kind="stable")
+    pair, score = pair[order], score[apart][order]
+    first = np.flatnonzero(np.diff(pair, prepend=-1))  # where each pair's run starts
+    pairs = {}
+    for p, top in zip(pair[first].tolist(), np.maximum.reduceat(score, first).tolist(), strict=True):
+        x, y = names[p // len(names)], names[p % len(names)]
+        pairs[(x, y) if x < y else (y, x)] = top
+    return pairs
 
 
 def _posts_per_org(model: OrgModel) -> list[int]:
@@ -444,22 +460,20 @@ def _norm(posts: list[Post], ix: _Index) -> list[list[int]]:
 def _shared(model: OrgModel, ix: _Index, best: list[tuple[float, int, int]], count: int) -> dict[str, Any]:
     """The role's best overlaps (highest score first, ties in model order), and how many more there are."""
     entries = []
-    for minus, index, mine_is_b in best:
-        score = -minus
-        o = model.overlaps[index]
-        (ta, la, pa), (tb, lb, pb) = ix.duty_text[o.duty_a], ix.duty_text[o.duty_b]
-        if mine_is_b:
-            (ta, la, pa), (tb, lb, pb) = (tb, lb, pb), (ta, la, pa)
+    overlaps, end = model.overlaps, ix.overlap_end
+    for minus, index, mine_is_b in best:  # up to MAX_SHARED_PER_ROLE for each of thousands of roles: kept tight
+        o = overlaps[index]
+        (ta, la, _, sa), (tb, lb, rb, sb) = end(o.duty_b if mine_is_b else o.duty_a), end(o.duty_a if mine_is_b else o.duty_b)
         entries.append(
             {
-                "role": pb.role,
-                "score": score,
+                "role": rb,
+                "score": -minus,
                 "mine": ta,
                 "mineLine": la,
                 "theirs": tb,
                 "theirsLine": lb,
                 "themes": list(o.themes),
-                "stores": [ix.store_of[pa.org_id], ix.store_of[pb.org_id]],
+                "stores": [sa, sb],
             }
         )
     return {"shared": entries, "moreShared": max(0, count - MAX_SHARED_PER_ROLE)}
@@ -921,8 +935,26 @@ def _grid(data: dict[str, Any]) -> dict[str, tuple[float, float]]:
     return positions
 
 
+class _NodeIds(list[Any]):
+    """pyvis's list of node ids, answering ``in`` from a set: pyvis asks it once for each node
+    added and twice for each edge, a scan of the list each time (10,000 roles and 204,320 edges:
+    51 s of a 62 s render)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.known: set[Any] = set()
+
+    def append(self, n_id: Any) -> None:  # the one way pyvis adds to it
+        super().append(n_id)
+        self.known.add(n_id)
+
+    def __contains__(self, n_id: object) -> bool:
+        return n_id in self.known
+
+
 def _network(model: OrgModel, data: dict[str, Any], ix: _Index | None = None) -> Network:
     net = Network(directed=True, cdn_resources="in_line")
+    net.node_ids = _NodeIds()
     large = len(data["roles"]) > LARGE
     grid = _grid(data) if large else {}
     for key, role in data["roles"].items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import networkx as nx
 
 from graph.page import chart_layout, crossings
+from graph.pipeline import BuildResult
 
 
 def test_levels_by_the_longest_path_from_the_top() -> None:
@@ -52,3 +53,28 @@ def test_the_split_layout_from_many_stores(tmp_path) -> None:  # type: ignore[no
     few, many = SimpleNamespace(organizations=range(SPLIT_FROM - 1)), SimpleNamespace(organizations=range(SPLIT_FROM))
     assert stores_folder(few, tmp_path) is None  # type: ignore[arg-type]
     assert stores_folder(many, tmp_path) == tmp_path / STORES_DIR  # type: ignore[arg-type]
+
+
+def test_the_best_score_of_each_pair_of_roles() -> None:
+    import numpy as np
+
+    from graph.page import _best_per_pair
+
+    # overlaps between roles 0-1 (twice), 2-0, and one within role 2 (no line)
+    a, b = np.array([0, 2, 1, 2, 1]), np.array([1, 0, 0, 2, 2])
+    score = np.array([0.6, 0.9, 0.7, 0.8, 0.55])
+    found = _best_per_pair(a, b, score, ["x", "y", "z"])
+    assert list(found.items()) == [(("x", "y"), 0.7), (("x", "z"), 0.9), (("y", "z"), 0.55)]
+    assert _best_per_pair(a[:0], b[:0], score[:0], ["x"]) == {}
+
+
+def test_the_networks_node_ids_answer_from_a_set_and_stay_pyvis_list(built: BuildResult) -> None:
+    from graph.page import _network, _NodeIds, page_data
+
+    ids = _NodeIds()
+    ids.append("role:a")
+    assert "role:a" in ids and "role:b" not in ids and ids == ["role:a"]
+    net = _network(built.model, page_data(built.model))
+    # pyvis adds to its list of ids by append alone: the set has every id, the list their order
+    assert isinstance(net.node_ids, _NodeIds) and net.node_ids == [n["id"] for n in net.nodes]
+    assert net.node_ids.known == set(net.node_ids) and len(net.edges) > len(net.nodes)
