@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from graph.namespace import ORG, PROV, RG, RGD
 from graph.paths import ONTOLOGY_FILE
 from graph.relate import summary_id
 from graph.script import normalize, script_tag
+from graph.serialize import Serialized, serialize_piece
+from graph.workers import ordered_map
 
 PREFIXES = {
     "rg": str(RG._NS),
@@ -77,6 +80,7 @@ def integer(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=_INTEGER)
 
 
+@lru_cache(maxsize=4096)
 def decimal(value: float) -> ox.Literal:
     """Two decimals in the canonical form engines agree on (1.0, not 1.00)."""
     lexical = f"{value:.2f}".rstrip("0")
@@ -113,25 +117,82 @@ def load_ontology(path: Path = ONTOLOGY_FILE) -> Triples:
         raise OntologyError(f"{path}: not valid Turtle ({e})") from None
 
 
+# pieces of the graph made apart, in a worker each when there are several jobs; a piece is a few
+# seconds of work, large enough to outweigh sending it back, small enough to spread evenly
+POSTS_PER_PIECE = 2_000  # about 170,000 triples
+OVERLAPS_PER_PIECE = 25_000  # about 150,000 triples
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of the graph's triples that can be made apart from the others: a part of the
+    graph (head, posts, reporting, overlaps, rest) and, for posts and overlaps, a range of the
+    model's items. No subject's triples are cut between two pieces."""
+
+    part: str
+    start: int = 0
+    stop: int = 0
+
+
+class Emitter:
+    """The graph's triples, piece by piece, in an order that depends on the input alone:
+    ontology, sources, departments, roles, theme scheme; posts and their duties; reporting
+    lines; overlaps; theme co-ownerships, the responsibility matrix's cells and clusters.
+
+    What pieces share is worked out once, here: the sources by slug, and which overlap first
+    ties two posts or two roles (a sharesDutyWith edge stands once however many duties say it)."""
+
+    def __init__(self, model: OrgModel, ontology: Triples | None = None) -> None:
+        self.model = model
+        self.ontology = ontology if ontology is not None else load_ontology()
+        self.sources = {src.slug: src for src in model.sources}
+        self.firsts = _first_pairs(model)
+
+    def pieces(self) -> list[Piece]:
+        posts, overlaps = len(self.model.posts), len(self.model.overlaps)
+        return [
+            Piece("head"),
+            *(Piece("posts", a, min(a + POSTS_PER_PIECE, posts)) for a in range(0, posts, POSTS_PER_PIECE)),
+            Piece("reporting"),
+            *(Piece("overlaps", a, min(a + OVERLAPS_PER_PIECE, overlaps)) for a in range(0, overlaps, OVERLAPS_PER_PIECE)),
+            Piece("rest"),
+        ]
+
+    def triples(self, piece: Piece) -> Iterator[ox.Triple]:
+        model = self.model
+        parts: tuple[Spo, ...]
+        if piece.part == "head":
+            parts = (_sources(model), _vocabulary(model))
+        elif piece.part == "posts":
+            parts = tuple(_post(p, self.sources[p.source].where) for p in model.posts[piece.start : piece.stop])
+        elif piece.part == "reporting":
+            parts = (_reporting(model),)
+        elif piece.part == "overlaps":
+            parts = (_overlaps(model, self.firsts, piece.start, piece.stop),)
+        else:
+            parts = (_theme_shares(model), _theme_counts(model), _clusters(model))
+        # chained in C: a Python loop around each triple cost more than making it
+        made = itertools.chain.from_iterable(itertools.starmap(ox.Triple, part) for part in parts)
+        return itertools.chain(self.ontology, made) if piece.part == "head" else made
+
+
 def emit_graph(model: OrgModel, *, ontology: Triples | None = None) -> Iterator[ox.Triple]:
-    """The whole graph, triple by triple, in an order that depends on the input alone:
-    ontology, theme scheme, departments, roles, posts, duties, reporting lines, overlaps, theme
-    co-ownerships, the responsibility matrix's cells and clusters. A generator, so that
-    millions of triples stream to the serializer instead of filling memory."""
-    sources = {src.slug: src for src in model.sources}
-    parts = (
-        _sources(model),
-        _vocabulary(model),
-        *(_post(p, sources[p.source].where) for p in model.posts),
-        _reporting(model),
-        _overlaps(model),
-        _theme_shares(model),
-        _theme_counts(model),
-        _clusters(model),
-    )
-    # chained in C: a Python loop around each triple cost more than making it
-    made = itertools.chain.from_iterable(itertools.starmap(ox.Triple, part) for part in parts)
-    return itertools.chain(ontology if ontology is not None else load_ontology(), made)
+    """The whole graph, triple by triple (a generator: millions of triples stream to the
+    serializer instead of filling memory)."""
+    emitter = Emitter(model, ontology)
+    return itertools.chain.from_iterable(emitter.triples(piece) for piece in emitter.pieces())
+
+
+def serialized_pieces(model: OrgModel, *, ontology: Triples | None = None, jobs: int = 1) -> Iterator[Serialized]:
+    """The whole graph as Turtle and JSON-LD, piece by piece, each piece made and serialized in
+    a worker when ``jobs`` > 1. Joined, the pieces are the bytes of one serialization of
+    ``emit_graph``, whatever the number of jobs."""
+    emitter = Emitter(model, ontology)
+    return ordered_map(_serialized, emitter, emitter.pieces(), jobs=jobs)
+
+
+def _serialized(emitter: Emitter, piece: Piece) -> Serialized:
+    return serialize_piece(emitter.triples(piece), prefixes=PREFIXES, preamble=piece.part == "head")
 
 
 def _once(seen: set[tuple[str, str]], a: str, b: str) -> bool:
@@ -297,10 +358,27 @@ class _Nodes(dict[str, ox.NamedNode]):
         return made
 
 
-def _overlaps(model: OrgModel) -> Spo:
+POST_PAIR, ROLE_PAIR = 1, 2  # an overlap's flags: it first ties its two posts, its two roles
+
+
+def _first_pairs(model: OrgModel) -> bytes:
+    """For each overlap, in their order, whether it is the first to tie its two posts
+    (POST_PAIR) and its two roles (ROLE_PAIR): the ones that say the sharesDutyWith edges."""
     owner = model.duty_owner
     post_pairs: set[tuple[str, str]] = set()
     role_pairs: set[tuple[str, str]] = set()
+    flags = bytearray(len(model.overlaps))
+    for i, o in enumerate(model.overlaps):
+        pa, pb = owner[o.duty_a], owner[o.duty_b]
+        if _once(post_pairs, *sorted((pa.id, pb.id))):
+            flags[i] |= POST_PAIR
+        if pa.role != pb.role and _once(role_pairs, *sorted((pa.role, pb.role))):
+            flags[i] |= ROLE_PAIR
+    return bytes(flags)
+
+
+def _overlaps(model: OrgModel, firsts: bytes, start: int, stop: int) -> Spo:
+    owner = model.duty_owner
     nodes = _Nodes()
     overlap, duty, score, shared, shares = (
         rg("DutyOverlap"),
@@ -309,7 +387,7 @@ def _overlaps(model: OrgModel) -> Spo:
         rg("sharedTheme"),
         rg("sharesDutyWith"),
     )
-    for o in model.overlaps:
+    for o, first in zip(model.overlaps[start:stop], firsts[start:stop], strict=True):
         s = node(o.id)
         yield s, A, overlap
         yield s, duty, nodes[o.duty_a]
@@ -317,13 +395,14 @@ def _overlaps(model: OrgModel) -> Spo:
         yield s, score, decimal(o.score)
         for theme in o.themes:
             yield s, shared, nodes["theme/" + theme]
-        pa, pb = owner[o.duty_a], owner[o.duty_b]
-        if _once(post_pairs, *sorted((pa.id, pb.id))):
+        if first & POST_PAIR:
+            pa, pb = owner[o.duty_a], owner[o.duty_b]
             yield nodes[pa.id], shares, nodes[pb.id]
             yield nodes[pb.id], shares, nodes[pa.id]
-        if pa.role != pb.role and _once(role_pairs, *sorted((pa.role, pb.role))):
-            yield nodes["role/" + pa.role], shares, nodes["role/" + pb.role]
-            yield nodes["role/" + pb.role], shares, nodes["role/" + pa.role]
+        if first & ROLE_PAIR:
+            ra, rb = owner[o.duty_a].role, owner[o.duty_b].role
+            yield nodes["role/" + ra], shares, nodes["role/" + rb]
+            yield nodes["role/" + rb], shares, nodes["role/" + ra]
 
 
 def _theme_shares(model: OrgModel) -> Spo:

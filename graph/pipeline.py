@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 
 from graph.clean import load_corrections
-from graph.emit import PREFIXES, emit_graph, load_ontology
+from graph.emit import load_ontology, serialized_pieces
 from graph.errors import RolegraphError
 from graph.model import CleanText, Document, OrgModel, SourceText
 from graph.outfolder import OUTPUT_FILES, check_out_folder, staging_folder
@@ -25,7 +25,7 @@ from graph.read.documents import Reading, ReadOptions, read_documents
 from graph.read.source import MAX_BYTES, Collected, collect_sources, slugify
 from graph.relate import add_overlaps, relate
 from graph.report import build_report, overlaps_csv
-from graph.serialize import JsonLdConversion, write_graph
+from graph.serialize import write_graph_files
 from graph.store import StoreLoad, store_beside
 from graph.validate import BackgroundCheck, file_violations, raise_for
 
@@ -41,7 +41,7 @@ class BuildOptions:
     threshold: float = DEFAULT_THRESHOLD
     max_bytes: int = MAX_BYTES
     validate: bool = True
-    jobs: int = 1  # worker processes for reading; the output is the same whatever the number
+    jobs: int = 1  # worker processes for reading and emitting; the output is the same whatever the number
     cache: Path | None = None  # a folder of earlier readings, keyed by the bytes read
     # the on-disk Oxigraph store beside org.ttl (graph/store.py); opt-in: at 1,000 stores its load
     # and compaction cost 73 s of CPU (6.6M triples), more than the rest of the build can hide
@@ -124,15 +124,12 @@ def _build(
     with clock("overlaps"):
         model = add_overlaps(model, threshold=options.threshold)
     with staging_folder(options.out) as staging:
-        jsonld = JsonLdConversion(staging / "org.ttl", staging / "org.jsonld")
         loader: StoreLoad | None = None
         try:
-            with clock("emit"):  # streams into the Turtle writer, and through it into the JSON-LD converter
-                triples = emit_graph(model, ontology=load_ontology())
-                count = write_graph(triples, staging / "org.ttl", "turtle", prefixes=PREFIXES, also=jsonld.feed)
-                if jsonld.feed is not None:
-                    jsonld.feed.close()
             turtle = staging / "org.ttl"
+            with clock("emit"):  # pieces of Turtle and JSON-LD from the workers, written in their order
+                pieces = serialized_pieces(model, ontology=load_ontology(), jobs=options.jobs)
+                count = write_graph_files(pieces, turtle, staging / "org.jsonld")
             if options.store:
                 # oxigraph's bulk loader, in a process of its own while the page and report are made
                 loader = StoreLoad(turtle, staging / store_beside(turtle).name, triples=count)
@@ -163,13 +160,10 @@ def _build(
             if check is not None:
                 with clock("validate"):  # what is left of the check once the rest is written
                     check()
-            with clock("serialize"):  # what is left of the JSON-LD conversion once the rest is written
-                jsonld.finish()
             if loader is not None:
                 with clock("store"):  # what is left of the store's load once the rest is written
                     loader.finish()
         except BaseException:
-            jsonld.abort()
             if loader is not None:
                 loader.abort()
             raise

@@ -9,12 +9,12 @@ literal are never touched, even where its text reads "@zh-hant").
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import re
-import shutil
-import subprocess
 from collections.abc import Iterable
+from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 from typing import BinaryIO, cast
@@ -100,93 +100,75 @@ def _recase_tag(literal: re.Match[bytes]) -> bytes:
     return whole if tag is None else whole[: -len(tag)] + b"@" + _TAGS[tag[1:]]
 
 
-class _Tee(io.RawIOBase):
-    """Writes go to the file and, as they are, to a second stream (a converter's input)."""
-
-    def __init__(self, first: BinaryIO, second: BinaryIO) -> None:
-        self.first, self.second = first, second
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: bytes) -> int:  # type: ignore[override]
-        self.second.write(data)
-        return self.first.write(data)
-
-
-def write_graph(
-    triples: Iterable[ox.Triple], path: Path, fmt: str, *, prefixes: dict[str, str], also: BinaryIO | None = None
-) -> int:
-    """Stream triples to ``path`` in ``fmt`` (turtle, json-ld, nt), in their given order, and
-    the same bytes to ``also`` when given; return how many triples."""
+def write_graph(triples: Iterable[ox.Triple], path: Path, fmt: str, *, prefixes: dict[str, str]) -> int:
+    """Stream triples to ``path`` in ``fmt`` (turtle, json-ld, nt), in their given order;
+    return how many triples."""
     # counted in C (zip with a counter) rather than by a Python generator: a third of a
     # microsecond a triple, seconds at a thousand stores
     tally = itertools.count()
     counted = map(itemgetter(0), zip(triples, tally, strict=False))  # triples first: tally stops with them
     with path.open("wb") as raw, _TagCase(raw, fmt) as out:
-        target = cast(BinaryIO, out if also is None else _Tee(cast(BinaryIO, out), also))
-        ox.serialize(counted, target, format=FORMATS[fmt], prefixes=prefixes if fmt == "turtle" else None)
-        target.write(b"\n")
+        ox.serialize(counted, cast(BinaryIO, out), format=FORMATS[fmt], prefixes=prefixes if fmt == "turtle" else None)
+        out.write(b"\n")
     return next(tally)
 
 
-class JsonLdConversion:
-    """Turtle in, JSON-LD out, in the background.
+@dataclass(frozen=True)
+class Serialized:
+    """A piece of the graph in both files' formats, tags in the contract's case: its Turtle
+    (with the @prefix lines only when it is the first piece) and its JSON-LD objects, without
+    the brackets of the array they stand in."""
 
-    The oxigraph program (from the oxigraph package) converts in Rust in a process of its own:
-    the build feeds it the Turtle as it writes it (``feed``), so the conversion runs on the
-    second core while the graph is still being made, writing straight to a file (no Python
-    thread in its way); ``finish`` then gives the tags their case. Without the program,
-    ``finish`` converts in this process from the Turtle file.
-    """
+    turtle: bytes
+    jsonld: bytes
+    triples: int
 
-    def __init__(self, turtle: Path, target: Path) -> None:
-        from graph.programs import oxigraph_binary
 
-        self.turtle, self.target = turtle, target
-        self.raw = target.with_suffix(".raw")
-        self.process: subprocess.Popen[bytes] | None = None
-        self.feed: BinaryIO | None = None
-        try:
-            binary = oxigraph_binary()
-        except RolegraphError:
-            return
-        command = [binary, "convert", "--from-format", "ttl", "--to-format", "jsonld"]
-        with self.raw.open("wb") as out:
-            self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=out, stderr=subprocess.PIPE)
-        self.feed = cast(BinaryIO, self.process.stdin)
+def serialize_piece(triples: Iterable[ox.Triple], *, prefixes: dict[str, str], preamble: bool) -> Serialized:
+    """Oxigraph writes a subject's triples together, and ends a subject with ' .' and a
+    newline in Turtle, with '}' in JSON-LD: so pieces made apart (no subject cut between two)
+    and joined by ``write_graph_files`` are the bytes of one serialization of all their triples.
+    Both formats are written from the same terms, made once (a JSON-LD converter reading the
+    Turtle back took twice the time of writing JSON-LD from the terms)."""
+    made = list(triples)
+    turtle = _serialized(made, ox.RdfFormat.TURTLE, prefixes)
+    if turtle and not preamble:
+        head = _preamble(tuple(prefixes.items()))
+        if not turtle.startswith(head):  # pragma: no cover - a change of Oxigraph's Turtle writer
+            raise RolegraphError("Oxigraph wrote its Turtle prefixes in an unexpected way; build with --jobs 1")
+        turtle = turtle[len(head) :]
+    jsonld = _serialized(made, ox.RdfFormat.JSON_LD)[1:-1] if made else b""
+    return Serialized(_fix_turtle(turtle), _fix_json(jsonld), len(made))
 
-    def finish(self) -> None:
-        """Wait for the JSON-LD file; raise if the conversion failed."""
-        if self.process is None:
-            quads = ox.parse(path=str(self.turtle), format=ox.RdfFormat.TURTLE)
-            write_graph((ox.Triple(q.subject, q.predicate, q.object) for q in quads), self.target, "json-ld", prefixes={})
-            return
-        if self.feed is not None and not self.feed.closed:
-            self.feed.close()
-        error = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
-        if self.process.wait() != 0:
-            self._close()
-            raise RolegraphError(f"{self.turtle}: JSON-LD conversion failed: {error.strip()}")
-        self._close()
-        with self.raw.open("rb") as source, self.target.open("wb") as raw, _TagCase(raw, "json-ld") as out:
-            shutil.copyfileobj(source, out, 1 << 20)
-            out.write(b"\n")
-        self.raw.unlink()
 
-    def abort(self) -> None:
-        """Stop the converter after a failed build."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        if self.process is not None:
-            self._close()
+@functools.lru_cache(maxsize=8)
+def _preamble(prefixes: tuple[tuple[str, str], ...]) -> bytes:
+    """The @prefix lines Oxigraph writes before the first triple (none are written for none)."""
+    probe = ox.NamedNode("urn:rolegraph:probe")
+    written = _serialized([ox.Triple(probe, probe, probe)], ox.RdfFormat.TURTLE, dict(prefixes))
+    return written[: written.index(b"<urn:rolegraph:probe>")]
 
-    def _close(self) -> None:
-        assert self.process is not None
-        for stream in (self.process.stdin, self.process.stderr):
-            if stream is not None and not stream.closed:
-                stream.close()
+
+def _serialized(triples: list[ox.Triple], fmt: ox.RdfFormat, prefixes: dict[str, str] | None = None) -> bytes:
+    buffer = io.BytesIO()
+    ox.serialize(triples, buffer, format=fmt, prefixes=prefixes)
+    return buffer.getvalue()
+
+
+def write_graph_files(pieces: Iterable[Serialized], turtle: Path, jsonld: Path) -> int:
+    """The pieces, in their order, as one Turtle file and one JSON-LD file; how many triples."""
+    count, separator = 0, b""
+    with turtle.open("wb") as ttl, jsonld.open("wb") as js:
+        js.write(b"[")
+        for piece in pieces:
+            ttl.write(piece.turtle)
+            if piece.jsonld:
+                js.write(separator + piece.jsonld)
+                separator = b","
+            count += piece.triples
+        ttl.write(b"\n")
+        js.write(b"]\n")
+    return count
 
 
 def read_graph(path: Path, into: Graph | None = None) -> Graph:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
+from pytest import MonkeyPatch
+
+from graph import emit
 from graph.outfolder import OUTPUT_FILES
 from graph.pipeline import BuildOptions, BuildResult, build
 
@@ -43,6 +47,29 @@ def test_one_job_and_two_give_the_same_five_files(tmp_path: Path) -> None:
     one = _build(corpus, tmp_path / "one", jobs=1)
     two = _build(corpus, tmp_path / "two", jobs=2)
     assert one.report["counts"]["posts"] == 9  # 3 stores x (出纳, 会计) + 3 receptionists
+    assert _files(one.out) == _files(two.out)
+
+
+def test_the_graph_made_in_pieces_by_two_workers_is_the_graph_made_here(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    corpus = _corpus(tmp_path / "docs")
+    one = _build(corpus, tmp_path / "one", jobs=1)
+    # pieces of two posts and one overlap, so that the nine posts make five pieces; each piece
+    # says which process made it
+    made_by = tmp_path / "made-by"
+    made_by.mkdir()
+    real = emit.serialize_piece
+
+    def tell(*args: object, **kwargs: object) -> object:
+        (made_by / str(os.getpid())).touch()
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(emit, "POSTS_PER_PIECE", 2)
+    monkeypatch.setattr(emit, "OVERLAPS_PER_PIECE", 1)
+    monkeypatch.setattr(emit, "serialize_piece", tell)
+    two = _build(corpus, tmp_path / "two", jobs=2)
+    workers = {int(p.name) for p in made_by.iterdir()}
+    assert len(workers) == 2 and os.getpid() not in workers
+    assert one.report["counts"]["posts"] == 9
     assert _files(one.out) == _files(two.out)
 
 

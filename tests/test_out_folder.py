@@ -107,11 +107,11 @@ def test_sigterm_during_a_build_leaves_no_staging_folder(tmp_path: Path) -> None
     script = (
         "import os, signal, sys\n"
         "import graph.pipeline as p\n"
-        "real = p.emit_graph\n"
+        "real = p.serialized_pieces\n"
         "def emit(*a, **k):\n"
         "    os.kill(os.getpid(), signal.SIGTERM)\n"
         "    return real(*a, **k)\n"
-        "p.emit_graph = emit\n"
+        "p.serialized_pieces = emit\n"
         "from graph.cli import run\n"
         f"sys.argv = ['rolegraph', 'build', {str(source)!r}, '--out', {str(out)!r}, '--no-validate', '-q']\n"
         "run()\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import tempfile
 import warnings
@@ -13,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal
 
-from graph.serialize import JsonLdConversion, _TagCase, read_graph, write_graph
+from graph.serialize import _TagCase, read_graph, serialize_piece, write_graph, write_graph_files
 
 PIECES = ['"', "\\", "\\\\", '\\"', "@zh-hant", "@zh-hans", '"@zh-hans', '\\"@zh-hant', '"@language":"zh-hans"', "\t", "\n", "\r"]
 PIECES += ["岗位职责", "負責", "'", "'''", '"""', "@en", "\u2028", "\x00", " "]
@@ -59,18 +60,37 @@ def test_literals_survive_turtle_and_json_ld_byte_for_byte(given_literals: list[
 _OX = {"turtle": ox.RdfFormat.TURTLE, "json-ld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES}
 
 
-@settings(max_examples=40, deadline=None)
-@given(literals)
-def test_literals_survive_the_background_json_ld_conversion(given_literals: list[tuple[str, str | None]]) -> None:
+@settings(max_examples=60, deadline=None)
+@given(literals, st.lists(st.integers(0, 6), max_size=4))
+def test_pieces_written_apart_are_the_bytes_of_one_serialization(
+    given_literals: list[tuple[str, str | None]], cuts: list[int]
+) -> None:
+    made = triples(given_literals)
+    edges = sorted({0, len(made), *(min(c, len(made)) for c in cuts)})
     with tempfile.TemporaryDirectory() as folder:
         turtle, target = Path(folder) / "org.ttl", Path(folder) / "org.jsonld"
-        conversion = JsonLdConversion(turtle, target)
-        write_graph(triples(given_literals), turtle, "turtle", prefixes=PREFIXES, also=conversion.feed)
-        conversion.finish()
+        pieces = [serialize_piece(made[a:b], prefixes=PREFIXES, preamble=a == 0) for a, b in itertools.pairwise(edges)]
+        assert write_graph_files(pieces, turtle, target) == len(made)
+        whole_turtle, whole_jsonld = Path(folder) / "whole.ttl", Path(folder) / "whole.jsonld"
+        write_graph(made, whole_turtle, "turtle", prefixes=PREFIXES)
+        write_graph(made, whole_jsonld, "json-ld", prefixes={})
+        assert turtle.read_bytes() == whole_turtle.read_bytes()
+        assert target.read_bytes() == whole_jsonld.read_bytes()
         assert read_back(target, "json-ld") == expected(given_literals)
         assert read_back(turtle, "turtle") == expected(given_literals)
         # read_graph (how validate and the rdflib engine read) agrees with rdflib's parser
         assert {(str(o), o.language) for o in read_graph(target).objects()} == expected(given_literals)
+
+
+def test_the_first_piece_has_the_prefixes_and_its_json_ld_has_no_brackets(tmp_path: Path) -> None:
+    s = ox.NamedNode("https://example.org/s")
+    made = [ox.Triple(s, PREDICATE, ox.Literal("一", language="zh-Hans")), ox.Triple(s, PREDICATE, ox.Literal("二"))]
+    piece = serialize_piece(made, prefixes=PREFIXES, preamble=True)
+    assert piece.triples == 2
+    assert piece.turtle == b'@prefix ex: <https://example.org/> .\nex:s ex:p "\xe4\xb8\x80"@zh-Hans , "\xe4\xba\x8c" .\n'
+    assert json.loads(b"[" + piece.jsonld + b"]") == [
+        {"@id": "https://example.org/s", "https://example.org/p": [{"@language": "zh-Hans", "@value": "一"}, {"@value": "二"}]}
+    ]
 
 
 @settings(max_examples=200, deadline=None)
