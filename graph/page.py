@@ -100,15 +100,9 @@ def render_page(model: OrgModel, *, stores: Path | None = None) -> str:
     page loads from disk when the store is chosen: no server, and the page no longer grows with
     the stores' posts.
     """
-    texts, facts, ix = _Texts(), dict[int, Any](), _index(model)
-    data = page_data(model, texts, facts, ix)
-    raw = store_data(model, data, texts, facts, ix)
-    net = _network(model, data, ix)
-    nodes, edges, *_ = net.get_network_data()
+    data_json, raw = _page_json(model)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
     template = env.get_template("org-graph.html")
-    payload = {"nodes": nodes, "edges": edges, "large": len(data["roles"]) > LARGE, "texts": texts.table(), **data}
-    payload["facts"] = [facts.get(k) for k in range(len(payload["texts"]))]
     if stores is None:
         chunks: Any = [base64.b64encode(gzip.compress(r, compresslevel=9, mtime=0)).decode("ascii") for r in raw]
     else:
@@ -119,10 +113,23 @@ def render_page(model: OrgModel, *, stores: Path | None = None) -> str:
         script_src=SCRIPT_SRC,
         vis_js=jinja2.utils.markupsafe.Markup(_script_safe((VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8"))),
         vis_css=jinja2.utils.markupsafe.Markup((VIS_DIR / "vis-network.css").read_text(encoding="utf-8")),
-        data_json=jinja2.utils.markupsafe.Markup(to_script_json(payload)),
-        stores_json=jinja2.utils.markupsafe.Markup(to_script_json(chunks)),
+        data_json=_markup(data_json),
+        stores_json=_markup(to_script_json(chunks)),
     )
+    del data_json, raw  # in the page's text now, before the hashes copy its scripts (10,000 roles: 100 MB)
     return _with_script_hashes(page, dynamic=stores is not None)
+
+
+def _page_json(model: OrgModel) -> tuple[bytes, list[bytes]]:
+    """The group's data as the page's JSON, and each store's chunk. The objects they are made of
+    are gone when this returns, before the page's text is put together (10,000 roles: 300 MB)."""
+    texts, facts, ix = _Texts(), dict[int, Any](), _index(model)
+    data = page_data(model, texts, facts, ix)
+    raw = store_data(model, data, texts, facts, ix)
+    nodes, edges, *_ = _network(model, data, ix).get_network_data()
+    payload = {"nodes": nodes, "edges": edges, "large": len(data["roles"]) > LARGE, "texts": texts.table(), **data}
+    payload["facts"] = [facts.get(k) for k in range(len(payload["texts"]))]
+    return to_script_json(payload), raw
 
 
 SCRIPT_SRC = "rg-script-src"  # in the rendered page's CSP, until the hashes of its scripts replace it
@@ -144,17 +151,32 @@ def write_store_files(folder: Path, raw: list[bytes]) -> None:
     """``<index>.js`` per store: a call of the page's ``rgStore`` with the store's JSON (data, not code)."""
     folder.mkdir(parents=True, exist_ok=True)
     for k, chunk in enumerate(raw):
-        text = _script_escaped(chunk.decode())
+        text = _script_escaped(chunk).decode()
         (folder / f"{k}.js").write_text(f"rgStore({k},{text});\n", encoding="utf-8")
 
 
-def to_script_json(value: Any) -> str:
-    """JSON that is safe inside a <script> element: no '<', '>' or '&' left unescaped."""
-    return _script_escaped(orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode())
+def to_script_json(value: Any) -> bytes:
+    """JSON that is safe inside a <script> element: no '<', '>' or '&' left unescaped. UTF-8, as
+    orjson writes it: a str of it is made once, by the template (10,000 roles: 180 MB of text)."""
+    return _script_escaped(orjson.dumps(value, option=orjson.OPT_SORT_KEYS))
 
 
-def _script_escaped(text: str) -> str:
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+def _markup(text: bytes) -> jinja2.utils.markupsafe.Markup:
+    return jinja2.utils.markupsafe.Markup(text, "utf-8")  # decoded into the Markup: no str between
+
+
+# in UTF-8 no character's bytes hold another's: replacing bytes is replacing characters
+SCRIPT_ESCAPES = (
+    (b"<", b"\\u003c"),
+    (b">", b"\\u003e"),
+    (b"&", b"\\u0026"),
+    ("\u2028".encode(), b"\\u2028"),
+    ("\u2029".encode(), b"\\u2029"),
+)
+
+
+def _script_escaped(text: bytes) -> bytes:
+    for char, escape in SCRIPT_ESCAPES:
         text = text.replace(char, escape)
     return text
 
