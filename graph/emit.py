@@ -176,6 +176,12 @@ class Emitter:
         return itertools.chain(self.ontology, made) if piece.part == "head" else made
 
 
+def worth_spreading(model: OrgModel) -> bool:
+    """Whether the graph is more than one piece of posts or overlaps: below that, forking
+    workers costs more than it saves."""
+    return len(model.posts) > POSTS_PER_PIECE or len(model.overlaps) > OVERLAPS_PER_PIECE
+
+
 def emit_graph(model: OrgModel, *, ontology: Triples | None = None) -> Iterator[ox.Triple]:
     """The whole graph, triple by triple (a generator: millions of triples stream to the
     serializer instead of filling memory)."""

@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 
 from graph.clean import load_corrections
-from graph.emit import load_ontology, serialized_pieces
+from graph.emit import load_ontology, serialized_pieces, worth_spreading
 from graph.errors import RolegraphError
 from graph.model import CleanText, Document, OrgModel, SourceText
 from graph.outfolder import OUTPUT_FILES, check_out_folder, staging_folder
@@ -28,6 +28,7 @@ from graph.report import build_report, overlaps_csv
 from graph.serialize import write_graph_files
 from graph.store import StoreLoad, store_beside
 from graph.validate import BackgroundCheck, file_violations, raise_for
+from graph.workers import Aside
 
 log = logging.getLogger(__name__)
 
@@ -125,10 +126,15 @@ def _build(
         model = add_overlaps(model, threshold=options.threshold)
     with staging_folder(options.out) as staging:
         loader: StoreLoad | None = None
+        # the page, its store files and overlaps.csv need the model alone: with several jobs
+        # and a model of more than one piece, they are written in a process of their own
+        # while the graph is emitted
+        spread = options.jobs > 1 and worth_spreading(model)
+        views = Aside(_write_views, _Views(model, staging, options.page_stores), fork=spread)
         try:
             turtle = staging / "org.ttl"
             with clock("emit"):  # pieces of Turtle and JSON-LD from the workers, written in their order
-                pieces = serialized_pieces(model, ontology=load_ontology(), jobs=options.jobs)
+                pieces = serialized_pieces(model, ontology=load_ontology(), jobs=options.jobs if spread else 1)
                 count = write_graph_files(pieces, turtle, staging / "org.jsonld")
             if options.store:
                 # oxigraph's bulk loader, in a process of its own while the page and report are made
@@ -136,18 +142,10 @@ def _build(
             check: Callable[[], None] | None = None
             if options.validate and count <= VALIDATE_LIMIT:  # runs while the page and the CSV are made
                 check = checker.start(turtle) if checker is not None else lambda: raise_for(file_violations(turtle))
-            with clock("render"):
-                # imported here, not above: pyvis and Jinja load while the SHACL worker checks the Turtle
-                from graph.page import render_page, stores_folder
-
-                stores = stores_folder(model, staging, options.page_stores)
-                (staging / "org-graph.html").write_text(render_page(model, stores=stores), encoding="utf-8")
             with clock("report"):
                 report = build_report(cleaned, documents, model, count)
                 if options.validate and check is None:
                     report["warnings"].append(f"{count} triples: SHACL check skipped; run 'rolegraph validate'")
-                # UTF-8 with BOM so that spreadsheet programs show the Chinese text right
-                (staging / "overlaps.csv").write_text(overlaps_csv(model), encoding="utf-8-sig")
                 # no timings here: the same input must give the same bytes (the benchmark reports them)
                 report = {**report, "skipped_files": [{"file": str(p), "reason": why} for p, why in paths.skipped]}
                 # the one entry that differs between a clean build and one from the cache
@@ -157,6 +155,9 @@ def _build(
                 (staging / "build-report.json").write_bytes(
                     orjson.dumps(report, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
                 )
+            with clock("page/csv"):  # what is left of the page and overlaps.csv once the rest is written
+                view_timings, stores = views.result()
+                timings.update(view_timings)
             if check is not None:
                 with clock("validate"):  # what is left of the check once the rest is written
                     check()
@@ -164,6 +165,7 @@ def _build(
                 with clock("store"):  # what is left of the store's load once the rest is written
                     loader.finish()
         except BaseException:
+            views.close()
             if loader is not None:
                 loader.abort()
             raise
@@ -173,6 +175,28 @@ def _build(
     if stores is not None:
         files += (options.out / stores.name,)
     return BuildResult(options.out, files, report, model, timings)
+
+
+@dataclass(frozen=True)
+class _Views:
+    model: OrgModel
+    staging: Path
+    page_stores: bool | None  # BuildOptions.page_stores
+
+
+def _write_views(views: _Views, _: None) -> tuple[dict[str, float], Path | None]:
+    """The page (with its store files) and overlaps.csv, written into the staging folder; the
+    time each took, and the folder of the page's store files (split layout) if there is one."""
+    # imported here: pyvis and Jinja load while the SHACL worker checks the Turtle
+    from graph.page import render_page, stores_folder
+
+    start = time.perf_counter()
+    stores = stores_folder(views.model, views.staging, views.page_stores)
+    (views.staging / "org-graph.html").write_text(render_page(views.model, stores=stores), encoding="utf-8")
+    written = time.perf_counter()
+    # UTF-8 with BOM so that spreadsheet programs show the Chinese text right
+    (views.staging / "overlaps.csv").write_text(overlaps_csv(views.model), encoding="utf-8-sig")
+    return {"render": written - start, "table": time.perf_counter() - written}, stores
 
 
 def _with_distinct_slugs(readings: Sequence[Reading]) -> tuple[list[CleanText], list[Document]]:

@@ -1,22 +1,27 @@
-"""Pieces of work done in processes forked from the build, their results in the order asked.
+"""Work done in processes forked from the build.
 
 Forked, a worker sees the build's state as it was at the fork (a model of millions of objects)
-without its being pickled: only a piece's description goes out, and its result comes back. At
-most ``AHEAD`` results a worker are asked for ahead of the one the caller waits for, so memory
-holds a few results, not all of them. With one job, or where processes cannot be forked, the
-pieces are done here, one after the other: the results are the same.
+without its being pickled: only a task's description goes out, and its result comes back.
+``ordered_map`` spreads pieces of work over workers and gives their results in order, asking
+for at most ``AHEAD`` results a worker ahead of the one it waits for, so that memory holds a
+few results, not all of them; ``Aside`` does one piece of work in a process of its own while
+the build goes on. With one job, or where processes cannot be forked, the work is done here,
+in the same order: the results are the same.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from itertools import islice
 from multiprocessing import get_all_start_methods, get_context
-from typing import Any, TypeVar
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any, Generic, TypeVar, cast
 
+from graph.errors import RolegraphError
 from graph.lifetime import die_with_parent
 
 S = TypeVar("S")
@@ -25,32 +30,93 @@ R = TypeVar("R")
 
 AHEAD = 2
 
-# what the workers see: set before they are forked, cleared once they are done
-_state: Any = None
+# what the workers see, by a key each caller gets: set before they are forked, cleared after
+_states: dict[int, Any] = {}
+_keys = itertools.count()
+
+
+def can_fork() -> bool:
+    return "fork" in get_all_start_methods()
 
 
 def ordered_map(function: Callable[[S, T], R], state: S, tasks: Sequence[T], *, jobs: int) -> Iterator[R]:
     """``function(state, task)`` for each task, in the order of ``tasks``, in up to ``jobs``
     forked processes."""
-    if jobs <= 1 or len(tasks) <= 1 or "fork" not in get_all_start_methods():
+    if jobs <= 1 or len(tasks) <= 1 or not can_fork():
         yield from (function(state, task) for task in tasks)
         return
-    global _state
-    _state = state
+    key = next(_keys)
+    _states[key] = state
     try:
         workers = min(jobs, len(tasks))
-        pool = ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=die_with_parent, initargs=(os.getpid(),))
-        with pool:
+        with _pool(workers) as pool:
             waiting = iter(tasks)
-            pending: deque[Future[R]] = deque(pool.submit(_call, function, task) for task in islice(waiting, AHEAD * workers))
+            ask = lambda task: pool.submit(_call, function, key, task)  # noqa: E731
+            pending: deque[Future[R]] = deque(map(ask, itertools.islice(waiting, AHEAD * workers)))
             while pending:
                 result = pending.popleft().result()
-                pending.extend(pool.submit(_call, function, task) for task in islice(waiting, 1))
+                pending.extend(map(ask, itertools.islice(waiting, 1)))
                 yield result
     finally:
-        _state = None
+        del _states[key]
 
 
-def _call(function: Callable[[Any, T], R], task: T) -> R:
+class Aside(Generic[S, R]):
+    """``function(state, None)`` in a forked process of its own while this one goes on (with
+    ``fork`` false, here, when the result is asked for). The result and any error come back
+    pickled: make them small (what is large, write to a file)."""
+
+    def __init__(self, function: Callable[[S, None], R], state: S, *, fork: bool) -> None:
+        self.function, self.state = function, state
+        self.process: BaseProcess | None = None
+        if fork and can_fork():
+            context = get_context("fork")
+            self.receive, send = context.Pipe(duplex=False)
+            # forked: the function and its state are the child's without being pickled
+            self.process = context.Process(target=_aside, args=(function, state, send, os.getpid()), daemon=True)
+            self.process.start()
+            send.close()
+
+    def result(self) -> R:
+        if self.process is None:
+            return self.function(self.state, None)
+        try:
+            done, value = self.receive.recv()
+        except EOFError:
+            raise RolegraphError(f"a worker of the build stopped (exit status {self.process.exitcode})") from None
+        finally:
+            self._end(kill=False)
+        if not done:
+            raise value
+        return cast(R, value)
+
+    def close(self) -> None:
+        """Stop the process if it still runs (after a failure elsewhere)."""
+        self._end(kill=True)
+
+    def _end(self, *, kill: bool) -> None:
+        if self.process is not None:
+            if kill and self.process.is_alive():
+                self.process.kill()
+            self.process.join()
+            self.receive.close()
+            self.process = None
+
+
+def _aside(function: Callable[[S, None], R], state: S, send: Connection, parent: int) -> None:
+    die_with_parent(parent)
+    try:
+        send.send((True, function(state, None)))
+    except BaseException as e:  # noqa: BLE001 - the parent raises it
+        send.send((False, e))
+    finally:
+        send.close()
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=die_with_parent, initargs=(os.getpid(),))
+
+
+def _call(function: Callable[[Any, T], R], key: int, task: T) -> R:
     """In a worker: the function on the state the worker was forked with."""
-    return function(_state, task)
+    return function(_states[key], task)

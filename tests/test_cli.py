@@ -154,7 +154,7 @@ def test_progress_lines_and_quiet(tmp_path: Path) -> None:
     noisy = CliRunner().invoke(main, ["build", "--out", str(tmp_path / "a"), "--no-validate"])
     stages = [line for line in noisy.output.splitlines() if line.startswith("… ")]
     # reading, cleaning and recognising are one stage per document (in a worker when --jobs > 1)
-    assert stages == ["… read", "… relate", "… overlaps", "… emit", "… render", "… report"]
+    assert stages == ["… read", "… relate", "… overlaps", "… emit", "… report", "… page/csv"]
     quiet = CliRunner().invoke(main, ["build", "--out", str(tmp_path / "b"), "--no-validate", "-q"])
     assert quiet.exit_code == 0 and quiet.output == ""
 

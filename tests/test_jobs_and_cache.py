@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pytest import MonkeyPatch
 
-from graph import emit
+from graph import emit, pipeline
 from graph.outfolder import OUTPUT_FILES
 from graph.pipeline import BuildOptions, BuildResult, build
 
@@ -53,8 +53,8 @@ def test_one_job_and_two_give_the_same_five_files(tmp_path: Path) -> None:
 def test_the_graph_made_in_pieces_by_two_workers_is_the_graph_made_here(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
     corpus = _corpus(tmp_path / "docs")
     one = _build(corpus, tmp_path / "one", jobs=1)
-    # pieces of two posts and one overlap, so that the nine posts make five pieces; each piece
-    # says which process made it
+    # pieces of two posts and one overlap, so that the nine posts make five pieces; each piece,
+    # and the page with overlaps.csv, says which process made it
     made_by = tmp_path / "made-by"
     made_by.mkdir()
     real = emit.serialize_piece
@@ -63,12 +63,21 @@ def test_the_graph_made_in_pieces_by_two_workers_is_the_graph_made_here(tmp_path
         (made_by / str(os.getpid())).touch()
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
+    real_views = pipeline._write_views
+
+    def tell_views(*args: object) -> object:
+        (tmp_path / f"views-{os.getpid()}").touch()
+        return real_views(*args)  # type: ignore[arg-type]
+
     monkeypatch.setattr(emit, "POSTS_PER_PIECE", 2)
     monkeypatch.setattr(emit, "OVERLAPS_PER_PIECE", 1)
     monkeypatch.setattr(emit, "serialize_piece", tell)
+    monkeypatch.setattr(pipeline, "_write_views", tell_views)  # the page and overlaps.csv
     two = _build(corpus, tmp_path / "two", jobs=2)
     workers = {int(p.name) for p in made_by.iterdir()}
     assert len(workers) == 2 and os.getpid() not in workers
+    views = [p.name for p in tmp_path.glob("views-*")]
+    assert len(views) == 1 and views[0] != f"views-{os.getpid()}" and int(views[0][6:]) not in workers
     assert one.report["counts"]["posts"] == 9
     assert _files(one.out) == _files(two.out)
 

@@ -1,0 +1,82 @@
+"""Work in forked processes: results in the order asked, errors raised in the parent, and a
+worker that is no longer needed stopped."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+from graph.errors import RolegraphError
+from graph.workers import Aside, ordered_map
+
+
+def _square_and_pid(offset: int, task: int) -> tuple[int, int]:
+    if task == 3:
+        time.sleep(0.2)  # a slow piece: the ones after it wait their turn
+    return task * task + offset, os.getpid()
+
+
+def test_results_come_in_the_order_of_the_tasks_from_forked_workers() -> None:
+    results = list(ordered_map(_square_and_pid, 100, list(range(8)), jobs=2))
+    assert [value for value, _ in results] == [100, 101, 104, 109, 116, 125, 136, 149]
+    pids = {pid for _, pid in results}
+    assert len(pids) == 2 and os.getpid() not in pids
+
+
+def test_one_job_does_the_work_here() -> None:
+    assert list(ordered_map(_square_and_pid, 0, [2, 3], jobs=1)) == [(4, os.getpid()), (9, os.getpid())]
+
+
+def _fails_on_two(_: None, task: int) -> int:
+    if task == 2:
+        raise RolegraphError("piece 2 is broken")
+    return task
+
+
+def test_an_error_in_a_worker_is_raised_here() -> None:
+    with pytest.raises(RolegraphError, match="piece 2 is broken"):
+        list(ordered_map(_fails_on_two, None, [0, 1, 2, 3], jobs=2))
+
+
+def _pid_and_state(state: str, _: None) -> tuple[str, int]:
+    return state, os.getpid()
+
+
+def test_aside_runs_in_a_process_of_its_own_or_here() -> None:
+    state, pid = Aside(_pid_and_state, "model", fork=True).result()
+    assert state == "model" and pid != os.getpid()
+    assert Aside(_pid_and_state, "model", fork=False).result() == ("model", os.getpid())
+
+
+def _raise(message: str, _: None) -> None:
+    raise RolegraphError(message)
+
+
+def test_an_error_aside_is_raised_when_the_result_is_asked_for() -> None:
+    aside = Aside(_raise, "the page cannot be written", fork=True)
+    with pytest.raises(RolegraphError, match="the page cannot be written"):
+        aside.result()
+
+
+def _die(_: None, __: None) -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_process_aside_that_dies_gives_a_clear_error() -> None:
+    with pytest.raises(RolegraphError, match="a worker of the build stopped"):
+        Aside(_die, None, fork=True).result()
+
+
+def _sleep(_: None, __: None) -> None:
+    time.sleep(60)
+
+
+def test_closing_stops_a_process_aside_still_at_work() -> None:
+    aside = Aside(_sleep, None, fork=True)
+    assert aside.process is not None
+    process = aside.process
+    aside.close()
+    assert not process.is_alive() and process.exitcode == -signal.SIGKILL  # killed, not waited for
