@@ -390,24 +390,34 @@ def serve(graph_file: Path, port: int, writable: bool, allow_service: bool, no_s
 @click.argument("source", type=click.Path(path_type=Path), default=Path("out/org.ttl"))
 @click.option("--out", "out", type=click.Path(path_type=Path), required=True, help="Folder for the shards (replaced whole).")
 @click.option(
+    "--per",
+    type=click.Choice(["size", "organization"]),
+    default="size",
+    show_default=True,
+    help="size: the graph cut every --size MB; organization: each organization's triples in files of its own, "
+    "and what no single organization owns (roles, themes, overlaps across organizations …) in shared-*.nq.",
+)
+@click.option(
     "--size",
     "size_mb",
     type=click.FloatRange(0, min_open=True),
     default=100.0,
     show_default=True,
-    help="Largest shard, in MB.",
+    help="Largest shard, in MB (per organization too: a larger one goes on in a next file).",
 )
 @click.option("--graph-iri", metavar="IRI", help="Put every triple in this named graph (default: the default graph).")
-def shards(source: Path, out: Path, size_mb: float, graph_iri: str | None) -> None:
+def shards(source: Path, out: Path, per: str, size_mb: float, graph_iri: str | None) -> None:
     """Write SOURCE (default out/org.ttl; or a store folder) as N-Quads shards of at most --size MB
-    for a cluster's bulk loader, with manifest.json (each shard's quads and SHA-256) and SHA256SUMS."""
+    for a cluster's bulk loader, with manifest.json (each shard's quads and SHA-256, and with
+    --per organization its organization) and SHA256SUMS."""
     from graph.shards import write_shards
 
     try:
-        result = write_shards(source, out, size_mb=size_mb, graph_iri=graph_iri)
+        result = write_shards(source, out, size_mb=size_mb, graph_iri=graph_iri, per=per)
     except RolegraphError as e:
         raise _fail(e) from None
-    click.echo(f"{len(result.shards)} shards, {result.quads} quads, in {out}")
+    of = f" of {result.organizations} organizations and shared" if per == "organization" else ""
+    click.echo(f"{len(result.shards)} shards{of}, {result.quads} quads, in {out}")
 
 
 @main.command()
