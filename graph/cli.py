@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from graph import __version__
-from graph.choices import ENGINES, FORMATS
+from graph.choices import ENGINES, FORMATS, SHARDS_PER
 from graph.errors import InvocationError, RolegraphError, excerpt
 from graph.paths import DEFAULT_CORPUS, DEFAULT_CORRECTIONS
 
@@ -391,7 +391,7 @@ def serve(graph_file: Path, port: int, writable: bool, allow_service: bool, no_s
 @click.option("--out", "out", type=click.Path(path_type=Path), required=True, help="Folder for the shards (replaced whole).")
 @click.option(
     "--per",
-    type=click.Choice(["size", "organization"]),
+    type=click.Choice(SHARDS_PER),
     default="size",
     show_default=True,
     help="size: the graph cut every --size MB; organization: each organization's triples in files of its own, "

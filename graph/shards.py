@@ -28,6 +28,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib.namespace import RDF
 
+from graph.choices import SHARDS_PER
 from graph.errors import InvocationError, RolegraphError, excerpt
 from graph.namespace import ORG, RG, RGD
 from graph.outfolder import check_out_folder, staging_folder
@@ -37,7 +38,7 @@ MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
 DEFAULT_MB = 100.0
 CHUNK = 1 << 20
-PER = ("size", "organization")
+PER = SHARDS_PER
 SHARED = "shared"
 # what the per-organization writer holds before appending it to the files: the triples pass
 # through, they are never all in memory (with thousands of organizations, files are opened
