@@ -27,7 +27,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: bench.* importable
@@ -111,10 +110,12 @@ def case_input(kind: str, size: int, seed: int) -> Path:
 
 def build_one(source: Path, out: Path, jobs: int) -> dict[str, object]:
     from graph.pipeline import BuildOptions, build
+    from graph.read.documents import default_jobs
 
-    options = BuildOptions(sources=(source,), out=out, validate=False)
+    # as 'rolegraph build' runs: a process per core unless told
+    options = BuildOptions(sources=(source,), out=out, validate=False, jobs=jobs or default_jobs())
     start = time.perf_counter()
-    result = build(replace(options, jobs=jobs) if jobs else options)
+    result = build(options)
     total = time.perf_counter() - start
     counts = result.report["counts"]
     return {
@@ -230,7 +231,7 @@ def main() -> None:
     parser.add_argument("--line-mb", type=float, nargs="*", default=[1, 5], help="MB of the one long line")
     parser.add_argument("--timeout", type=float, default=600, help="seconds per case before it is killed")
     parser.add_argument("--max-rss-gb", type=float, default=8, help="memory of a case before it is killed")
-    parser.add_argument("--jobs", type=int, default=0, help="BuildOptions.jobs (0: the build's default)")
+    parser.add_argument("--jobs", type=int, default=0, help="BuildOptions.jobs (0: one per core, as rolegraph build)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--results", type=Path, default=WORK / "shapes.json", help="where the figures go")
     args = parser.parse_args()
