@@ -170,7 +170,10 @@ def main() -> None:
     "--jobs",
     type=click.IntRange(1, 256),
     default=None,
-    help="Processes that read the documents (default: the cores available); the output is the same for any number.",
+    help=(
+        "Processes that read the documents and make the graph, the page and the CSV "
+        "(default: the cores available); the output is the same for any number."
+    ),
 )
 @click.option(
     "--cache",
