@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -189,7 +189,7 @@ def emit_graph(model: OrgModel, *, ontology: Triples | None = None) -> Iterator[
     return itertools.chain.from_iterable(emitter.triples(piece) for piece in emitter.pieces())
 
 
-def serialized_pieces(model: OrgModel, *, ontology: Triples | None = None, jobs: int = 1) -> Iterator[Serialized]:
+def serialized_pieces(model: OrgModel, *, ontology: Triples | None = None, jobs: int = 1) -> Generator[Serialized, None, None]:
     """The whole graph as Turtle and JSON-LD, piece by piece, each piece made and serialized in
     a worker when ``jobs`` > 1. Joined, the pieces are the bytes of one serialization of
     ``emit_graph``, whatever the number of jobs."""

@@ -6,7 +6,7 @@ import gc
 import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -135,7 +135,8 @@ def _build(
             turtle = staging / "org.ttl"
             with clock("emit"):  # pieces of Turtle and JSON-LD from the workers, written in their order
                 pieces = serialized_pieces(model, ontology=load_ontology(), jobs=options.jobs if spread else 1)
-                count = write_graph_files(pieces, turtle, staging / "org.jsonld")
+                with closing(pieces):  # a failed write stops the workers at once
+                    count = write_graph_files(pieces, turtle, staging / "org.jsonld")
             if options.store:
                 # oxigraph's bulk loader, in a process of its own while the page and report are made
                 loader = StoreLoad(turtle, staging / store_beside(turtle).name, triples=count)

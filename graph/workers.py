@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.connection import Connection
@@ -39,25 +39,30 @@ def can_fork() -> bool:
     return "fork" in get_all_start_methods()
 
 
-def ordered_map(function: Callable[[S, T], R], state: S, tasks: Sequence[T], *, jobs: int) -> Iterator[R]:
+def ordered_map(function: Callable[[S, T], R], state: S, tasks: Sequence[T], *, jobs: int) -> Generator[R, None, None]:
     """``function(state, task)`` for each task, in the order of ``tasks``, in up to ``jobs``
-    forked processes."""
+    forked processes. An error in a worker or here, a signal, or the generator closed before
+    its end stops the workers at once: the pieces already asked for are not waited for."""
     if jobs <= 1 or len(tasks) <= 1 or not can_fork():
         yield from (function(state, task) for task in tasks)
         return
     key = next(_keys)
     _states[key] = state
+    workers = min(jobs, len(tasks))
+    pool = _pool(workers)
     try:
-        workers = min(jobs, len(tasks))
-        with _pool(workers) as pool:
-            waiting = iter(tasks)
-            ask = lambda task: pool.submit(_call, function, key, task)  # noqa: E731
-            pending: deque[Future[R]] = deque(map(ask, itertools.islice(waiting, AHEAD * workers)))
-            while pending:
-                result = pending.popleft().result()
-                pending.extend(map(ask, itertools.islice(waiting, 1)))
-                yield result
+        waiting = iter(tasks)
+        ask = lambda task: pool.submit(_call, function, key, task)  # noqa: E731
+        pending: deque[Future[R]] = deque(map(ask, itertools.islice(waiting, AHEAD * workers)))
+        while pending:
+            result = pending.popleft().result()
+            pending.extend(map(ask, itertools.islice(waiting, 1)))
+            yield result
+    except BaseException:
+        _kill(pool)
+        raise
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         del _states[key]
 
 
@@ -83,9 +88,14 @@ class Aside(Generic[S, R]):
         try:
             done, value = self.receive.recv()
         except EOFError:
-            raise RolegraphError(f"a worker of the build stopped (exit status {self.process.exitcode})") from None
-        finally:
+            self.process.join()
+            code = self.process.exitcode
             self._end(kill=False)
+            raise RolegraphError(f"a worker of the build stopped (exit status {code})") from None
+        except BaseException:  # a signal while waiting: the work is not wanted any more
+            self._end(kill=True)
+            raise
+        self._end(kill=False)
         if not done:
             raise value
         return cast(R, value)
@@ -111,6 +121,15 @@ def _aside(function: Callable[[S, None], R], state: S, send: Connection, parent:
         send.send((False, e))
     finally:
         send.close()
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool's workers where they are (``shutdown`` would let each finish its task)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # CPython's pid → process
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.kill()
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +81,46 @@ def test_closing_stops_a_process_aside_still_at_work() -> None:
     process = aside.process
     aside.close()
     assert not process.is_alive() and process.exitcode == -signal.SIGKILL  # killed, not waited for
+
+
+def _slow_unless_first(folder: Path, task: int) -> int:
+    """Task 0 fails at once; the others would write a mark after a few seconds of work."""
+    if task == 0:
+        time.sleep(0.3)  # the others have started
+        raise RolegraphError("piece 0 is broken")
+    time.sleep(3)
+    (folder / f"done-{task}").touch()
+    return task
+
+
+def test_an_error_stops_the_other_workers_where_they_are(tmp_path: Path) -> None:
+    with pytest.raises(RolegraphError, match="piece 0 is broken"):
+        list(ordered_map(_slow_unless_first, tmp_path, list(range(6)), jobs=2))
+    time.sleep(3.5)  # what a worker left running would have finished by now
+    assert list(tmp_path.iterdir()) == []  # no piece asked for ahead ran to its end
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _slow_mark(folder: Path, _: None) -> None:
+    time.sleep(3)
+    (folder / "done").touch()
+
+
+def test_a_signal_while_waiting_for_a_process_aside_stops_it(tmp_path: Path) -> None:
+    aside = Aside(_slow_mark, tmp_path, fork=True)
+    process = aside.process
+    assert process is not None
+    previous = signal.signal(signal.SIGALRM, _interrupted)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.3)  # a Ctrl-C or kill while the build waits
+        with pytest.raises(KeyboardInterrupt):
+            aside.result()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert process.exitcode == -signal.SIGKILL
+    time.sleep(3.5)
+    assert not (tmp_path / "done").exists()
