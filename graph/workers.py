@@ -118,7 +118,10 @@ def _aside(function: Callable[[S, None], R], state: S, send: Connection, parent:
     try:
         send.send((True, function(state, None)))
     except BaseException as e:  # noqa: BLE001 - the parent raises it
-        send.send((False, e))
+        try:
+            send.send((False, e))
+        except Exception:  # an error that cannot be pickled: its message goes instead
+            send.send((False, RolegraphError(f"{type(e).__name__}: {e}")))
     finally:
         send.close()
 

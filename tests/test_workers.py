@@ -124,3 +124,17 @@ def test_a_signal_while_waiting_for_a_process_aside_stops_it(tmp_path: Path) -> 
     assert process.exitcode == -signal.SIGKILL
     time.sleep(3.5)
     assert not (tmp_path / "done").exists()
+
+
+class _Unpicklable(Exception):
+    def __reduce__(self) -> tuple[object, ...]:
+        raise TypeError("not this one")
+
+
+def _raise_unpicklable(_: None, __: None) -> None:
+    raise _Unpicklable("the page's data is broken")
+
+
+def test_an_error_aside_that_cannot_be_pickled_comes_back_as_its_message() -> None:
+    with pytest.raises(RolegraphError, match="_Unpicklable: the page's data is broken"):
+        Aside(_raise_unpicklable, None, fork=True).result()
