@@ -149,14 +149,7 @@ class Emitter:
         self.firsts = _first_pairs(model)
 
     def pieces(self) -> list[Piece]:
-        posts, overlaps = len(self.model.posts), len(self.model.overlaps)
-        return [
-            Piece("head"),
-            *(Piece("posts", a, min(a + POSTS_PER_PIECE, posts)) for a in range(0, posts, POSTS_PER_PIECE)),
-            Piece("reporting"),
-            *(Piece("overlaps", a, min(a + OVERLAPS_PER_PIECE, overlaps)) for a in range(0, overlaps, OVERLAPS_PER_PIECE)),
-            Piece("rest"),
-        ]
+        return graph_pieces(self.model)
 
     def triples(self, piece: Piece) -> Iterator[ox.Triple]:
         model = self.model
@@ -174,6 +167,18 @@ class Emitter:
         # chained in C: a Python loop around each triple cost more than making it
         made = itertools.chain.from_iterable(itertools.starmap(ox.Triple, part) for part in parts)
         return itertools.chain(self.ontology, made) if piece.part == "head" else made
+
+
+def graph_pieces(model: OrgModel) -> list[Piece]:
+    """The pieces of the model's graph, in their order."""
+    posts, overlaps = len(model.posts), len(model.overlaps)
+    return [
+        Piece("head"),
+        *(Piece("posts", a, min(a + POSTS_PER_PIECE, posts)) for a in range(0, posts, POSTS_PER_PIECE)),
+        Piece("reporting"),
+        *(Piece("overlaps", a, min(a + OVERLAPS_PER_PIECE, overlaps)) for a in range(0, overlaps, OVERLAPS_PER_PIECE)),
+        Piece("rest"),
+    ]
 
 
 def worth_spreading(model: OrgModel) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 
 from graph.clean import load_corrections
-from graph.emit import load_ontology, serialized_pieces, worth_spreading
+from graph.emit import graph_pieces, load_ontology, serialized_pieces, worth_spreading
 from graph.errors import RolegraphError
 from graph.model import CleanText, Document, OrgModel, SourceText
 from graph.outfolder import OUTPUT_FILES, check_out_folder, staging_folder
@@ -135,8 +135,11 @@ def _build(
             turtle = staging / "org.ttl"
             with clock("emit"):  # pieces of Turtle and JSON-LD from the workers, written in their order
                 pieces = serialized_pieces(model, ontology=load_ontology(), jobs=options.jobs if spread else 1)
+                total = len(graph_pieces(model))
                 with closing(pieces):  # a failed write stops the workers at once
-                    count = write_graph_files(pieces, turtle, staging / "org.jsonld")
+                    count = write_graph_files(
+                        pieces, turtle, staging / "org.jsonld", written=lambda done: progress("emit", done, total)
+                    )
             if options.store:
                 # oxigraph's bulk loader, in a process of its own while the page and report are made
                 loader = StoreLoad(turtle, staging / store_beside(turtle).name, triples=count)

@@ -13,7 +13,7 @@ import functools
 import io
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
@@ -155,17 +155,21 @@ def _serialized(triples: list[ox.Triple], fmt: ox.RdfFormat, prefixes: dict[str,
     return buffer.getvalue()
 
 
-def write_graph_files(pieces: Iterable[Serialized], turtle: Path, jsonld: Path) -> int:
-    """The pieces, in their order, as one Turtle file and one JSON-LD file; how many triples."""
+def write_graph_files(
+    pieces: Iterable[Serialized], turtle: Path, jsonld: Path, *, written: Callable[[int], None] = lambda _: None
+) -> int:
+    """The pieces, in their order, as one Turtle file and one JSON-LD file; how many triples.
+    ``written`` is told how many pieces are written after each."""
     count, separator = 0, b""
     with turtle.open("wb") as ttl, jsonld.open("wb") as js:
         js.write(b"[")
-        for piece in pieces:
+        for done, piece in enumerate(pieces, 1):
             ttl.write(piece.turtle)
             if piece.jsonld:
                 js.write(separator + piece.jsonld)
                 separator = b","
             count += piece.triples
+            written(done)
         ttl.write(b"\n")
         js.write(b"]\n")
     return count

@@ -12,7 +12,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from graph.cli import main
-from graph.pipeline import BuildResult
+from graph.pipeline import BuildOptions, BuildResult, build
 
 
 def test_build_prints_the_output_paths(tmp_path: Path) -> None:
@@ -157,6 +157,14 @@ def test_progress_lines_and_quiet(tmp_path: Path) -> None:
     assert stages == ["… read", "… relate", "… overlaps", "… emit", "… report", "… page/csv"]
     quiet = CliRunner().invoke(main, ["build", "--out", str(tmp_path / "b"), "--no-validate", "-q"])
     assert quiet.exit_code == 0 and quiet.output == ""
+
+
+def test_emit_reports_each_piece_of_the_graph_written(tmp_path: Path) -> None:
+    seen: list[tuple[str, int, int]] = []
+    build(BuildOptions(out=tmp_path / "out", validate=False), progress=lambda *call: seen.append(call))
+    # the bundled corpus: 54 posts and 90 overlaps, each part one piece: head, posts, reporting,
+    # overlaps, rest
+    assert [call for call in seen if call[0] == "emit"] == [("emit", 0, 0)] + [("emit", i, 5) for i in range(1, 6)]
 
 
 def test_progress_bar_on_a_terminal() -> None:
