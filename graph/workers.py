@@ -59,7 +59,7 @@ def ordered_map(function: Callable[[S, T], R], state: S, tasks: Sequence[T], *, 
             pending.extend(map(ask, itertools.islice(waiting, 1)))
             yield result
     except BaseException:
-        _kill(pool)
+        kill_pool(pool)
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -126,7 +126,7 @@ def _aside(function: Callable[[S, None], R], state: S, send: Connection, parent:
         send.close()
 
 
-def _kill(pool: ProcessPoolExecutor) -> None:
+def kill_pool(pool: ProcessPoolExecutor) -> None:
     """Stop a pool's workers where they are (``shutdown`` would let each finish its task)."""
     processes = list((getattr(pool, "_processes", None) or {}).values())  # CPython's pid → process
     pool.shutdown(wait=False, cancel_futures=True)

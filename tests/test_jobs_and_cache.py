@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
+import pytest
 from pytest import MonkeyPatch
 
 from graph import emit, pipeline
+from graph.errors import RolegraphError
 from graph.outfolder import OUTPUT_FILES
 from graph.pipeline import BuildOptions, BuildResult, build
+from graph.read import documents
+from graph.read.documents import Reading, ReadOptions, read_documents
 
 STORE = (
     "第一篇:{name}门店岗位职责\n出纳岗位职责\n1、登记现金日记账。\n2、保管{name}的印章。\n"
@@ -138,3 +143,23 @@ def test_a_damaged_cache_entry_is_read_afresh(tmp_path: Path) -> None:
     again = _build(corpus, tmp_path / "again", cache=cache)
     assert again.report["reading_cache"]["from_cache"] == 0
     assert again.report["counts"]["posts"] == 9
+
+
+def _read_slowly_unless_first(item: tuple[Path, ReadOptions]) -> Reading:
+    """The first document is broken; the others would each leave a mark after a few seconds."""
+    path, _ = item
+    if path.name == "0.txt":
+        time.sleep(0.3)  # the others have started
+        raise RolegraphError(f"{path}: broken")
+    time.sleep(3)
+    (path.parent / f"{path.stem}.read").touch()
+    raise AssertionError("not reached in the test")
+
+
+def test_a_failed_document_stops_the_reading_workers_where_they_are(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    paths = [tmp_path / f"{i}.txt" for i in range(6)]
+    monkeypatch.setattr(documents, "_read_one", _read_slowly_unless_first)
+    with pytest.raises(RolegraphError, match="0.txt: broken"):
+        read_documents(paths, ReadOptions(max_bytes=1000, jobs=2))
+    time.sleep(3.5)  # what a worker left running would have finished by now
+    assert list(tmp_path.glob("*.read")) == []  # the documents queued behind were not read

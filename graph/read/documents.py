@@ -25,6 +25,7 @@ from graph.lifetime import die_with_parent
 from graph.model import CleanText, Document, SourceText
 from graph.read.recognise import split_document
 from graph.read.source import read_source
+from graph.workers import kill_pool
 
 log = logging.getLogger(__name__)
 READER_DIR = Path(__file__).resolve().parent
@@ -68,9 +69,13 @@ def read_documents(paths: Sequence[Path], options: ReadOptions, *, progress: Pro
         pool = ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),))
         with pool:
             readings = []
-            for i, reading in enumerate(pool.map(_read_one, work, chunksize=max(1, len(work) // (8 * options.jobs)))):
-                readings.append(reading)
-                progress("read", i + 1, len(work))
+            try:
+                for i, reading in enumerate(pool.map(_read_one, work, chunksize=max(1, len(work) // (8 * options.jobs)))):
+                    readings.append(reading)
+                    progress("read", i + 1, len(work))
+            except BaseException:  # an error or a signal: the documents still queued are not read
+                kill_pool(pool)
+                raise
     else:
         readings = []
         for i, item in enumerate(work):
