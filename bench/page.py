@@ -39,7 +39,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graph.page import STORES_DIR, render_page  # noqa: E402
+from graph.outfolder import PAGE_STORES  # noqa: E402
+from graph.page import render_page  # noqa: E402
 from graph.pipeline import BuildOptions, build  # noqa: E402
 from tests.browser import launch  # noqa: E402
 
@@ -72,7 +73,7 @@ def open_once(browser: Any, page_path: Path, *, probe: bool) -> dict[str, Any]:
 
 
 def sizes(page_path: Path) -> dict[str, float]:
-    folder = page_path.parent / STORES_DIR
+    folder = page_path.parent / PAGE_STORES
     if folder.is_dir():
         files = [p.stat().st_size for p in folder.glob("*.js")]
         return {"largest_kb": round(max(files) / 2**10, 1), "store_files_mb": round(sum(files) / 2**20, 2)}
@@ -107,7 +108,7 @@ def pages(tmp: Path, name: str, sources: tuple[Path, ...], layouts: list[str]) -
         folder.mkdir()
         gc.disable()  # as the build does: the model is millions of objects, none of them garbage
         wall, cpu = time.perf_counter(), time.process_time()
-        html = render_page(result.model, stores=folder / STORES_DIR if layout == "split" else None)
+        html = render_page(result.model, stores=folder / PAGE_STORES if layout == "split" else None)
         gc.enable()
         (folder / "org-graph.html").write_text(html, encoding="utf-8")
         timing = {"render_s": round(time.perf_counter() - wall, 1), "render_cpu_s": round(time.process_time() - cpu, 1)}

@@ -95,7 +95,8 @@ def open_engine(
     a store beside it is not used (stale, broken, in use)."""
     if engine not in ENGINES:
         raise RolegraphError(f"unknown engine '{engine}': use one of {', '.join(ENGINES)}")
-    from graph.store import STORE_SUFFIX, StoreError, read_stamp, stamp_graph_beside, usable_store
+    from graph.outfolder import STORE_SUFFIX
+    from graph.store import StoreError, read_stamp, stamp_graph_beside, usable_store
 
     if path.suffix == STORE_SUFFIX and not path.is_dir():
         read_stamp(path)  # says what it is instead of a store

@@ -24,9 +24,10 @@ log = logging.getLogger(__name__)
 OUTPUT_FILES = ("org.ttl", "org.jsonld", "org-graph.html", "overlaps.csv", "build-report.json")
 # the folder of the page's store files, beside it, in the split layout (graph/page.py, from 500 stores)
 PAGE_STORES = "org-graph-stores"
-# and the folders a build may write beside them: the on-disk Oxigraph store of org.ttl
-# (graph/store.py), the page's store files
-OUTPUT_FOLDERS = ("org.oxigraph", PAGE_STORES)
+# the on-disk Oxigraph store of a graph file is named after it: org.ttl → org.oxigraph (graph/store.py)
+STORE_SUFFIX = ".oxigraph"
+# and the folders a build may write beside them: the store of org.ttl, the page's store files
+OUTPUT_FOLDERS = (Path(OUTPUT_FILES[0]).with_suffix(STORE_SUFFIX).name, PAGE_STORES)
 MARKER = ".rolegraph-out"
 MARKER_TEXT = "This folder was written by 'rolegraph build'; the next build into it replaces it whole.\n"
 STAGING_INFIX = ".staging-"

@@ -76,7 +76,6 @@ class _Texts:
         return list(self.index)
 
 
-STORES_DIR = PAGE_STORES  # the split layout's folder of store files, beside the page
 # From this many stores the split layout opens faster than the single page (bench/page.py: at
 # 1,000 stores 0.9-1.5 s against 1.3-2.0 s to interactive, a 1.6 MB page against 4.7 MB); below
 # it the two are alike and one file is simpler to pass around.
@@ -89,7 +88,7 @@ def stores_folder(model: OrgModel, out: Path, split: bool | None = None) -> Path
     one page)."""
     if split is None:
         split = len(model.organizations) >= SPLIT_FROM
-    return out / STORES_DIR if split else None
+    return out / PAGE_STORES if split else None
 
 
 def render_page(model: OrgModel, *, stores: Path | None = None) -> str:

@@ -31,8 +31,8 @@ import pyoxigraph as ox
 
 from graph.errors import RolegraphError, excerpt
 from graph.lifetime import die_with_parent
+from graph.outfolder import STORE_SUFFIX
 
-STORE_SUFFIX = ".oxigraph"
 STAMP = "rolegraph-stamp.json"
 STAMP_VERSION = 1
 CHUNK = 1 << 20

@@ -48,11 +48,12 @@ def test_crossings_are_counted_and_siblings_reordered() -> None:
 def test_the_split_layout_from_many_stores(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from types import SimpleNamespace
 
-    from graph.page import SPLIT_FROM, STORES_DIR, stores_folder
+    from graph.outfolder import PAGE_STORES
+    from graph.page import SPLIT_FROM, stores_folder
 
     few, many = SimpleNamespace(organizations=range(SPLIT_FROM - 1)), SimpleNamespace(organizations=range(SPLIT_FROM))
     assert stores_folder(few, tmp_path) is None  # type: ignore[arg-type]
-    assert stores_folder(many, tmp_path) == tmp_path / STORES_DIR  # type: ignore[arg-type]
+    assert stores_folder(many, tmp_path) == tmp_path / PAGE_STORES  # type: ignore[arg-type]
 
 
 def test_the_best_score_of_each_pair_of_roles() -> None:
