@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from graph.errors import OntologyError
+from graph.memo import Memo
 from graph.model import OrgModel, Post
 from graph.namespace import ORG, PROV, RG, RGD
 from graph.paths import ONTOLOGY_FILE
@@ -148,9 +149,6 @@ class Emitter:
         self.sources = {src.slug: src for src in model.sources}
         self.firsts = _first_pairs(model)
 
-    def pieces(self) -> list[Piece]:
-        return graph_pieces(self.model)
-
     def triples(self, piece: Piece) -> Iterator[ox.Triple]:
         model = self.model
         parts: tuple[Spo, ...]
@@ -191,7 +189,7 @@ def emit_graph(model: OrgModel, *, ontology: Triples | None = None) -> Iterator[
     """The whole graph, triple by triple (a generator: millions of triples stream to the
     serializer instead of filling memory)."""
     emitter = Emitter(model, ontology)
-    return itertools.chain.from_iterable(emitter.triples(piece) for piece in emitter.pieces())
+    return itertools.chain.from_iterable(emitter.triples(piece) for piece in graph_pieces(model))
 
 
 def serialized_pieces(model: OrgModel, *, ontology: Triples | None = None, jobs: int = 1) -> Generator[Serialized, None, None]:
@@ -199,7 +197,7 @@ def serialized_pieces(model: OrgModel, *, ontology: Triples | None = None, jobs:
     a worker when ``jobs`` > 1. Joined, the pieces are the bytes of one serialization of
     ``emit_graph``, whatever the number of jobs."""
     emitter = Emitter(model, ontology)
-    return ordered_map(_serialized, emitter, emitter.pieces(), jobs=jobs)
+    return ordered_map(_serialized, emitter, graph_pieces(model), jobs=jobs)
 
 
 def _serialized(emitter: Emitter, piece: Piece) -> Serialized:
@@ -360,15 +358,6 @@ def _reporting(model: OrgModel) -> Spo:
             yield node("role/" + sub_role), rg("reportsTo"), node("role/" + sup_role)
 
 
-class _Nodes(dict[str, ox.NamedNode]):
-    """Instance IRIs made once each, for the parts where the same few recur (the duties of a
-    duty's overlaps, roles, themes): a lookup costs a tenth of making the IRI again."""
-
-    def __missing__(self, ref: str) -> ox.NamedNode:
-        made = self[ref] = node(ref)
-        return made
-
-
 POST_PAIR, ROLE_PAIR = 1, 2  # an overlap's flags: it first ties its two posts, its two roles
 
 
@@ -390,7 +379,7 @@ def _first_pairs(model: OrgModel) -> bytes:
 
 def _overlaps(model: OrgModel, firsts: bytes, start: int, stop: int) -> Spo:
     owner = model.duty_owner
-    nodes = _Nodes()
+    nodes = Memo(node)  # the same few IRIs recur: a duty's overlaps, roles, themes
     overlap, duty, score, shared, shares = (
         rg("DutyOverlap"),
         rg("duty"),
@@ -418,7 +407,7 @@ def _overlaps(model: OrgModel, firsts: bytes, start: int, stop: int) -> Spo:
 
 def _theme_shares(model: OrgModel) -> Spo:
     themes = {t.key: t for t in model.themes}
-    nodes = _Nodes()
+    nodes = Memo(node)
     kind, role, weight, shared = rg("ThemeCoOwnership"), rg("role"), rg("weight"), rg("sharedTheme")
     for share in model.theme_shares:
         s = node(f"theme-share/{share.role_a}/{share.role_b}")
@@ -432,7 +421,7 @@ def _theme_shares(model: OrgModel) -> Spo:
 
 
 def _theme_counts(model: OrgModel) -> Spo:
-    nodes = _Nodes()
+    nodes = Memo(node)
     kind, role, theme, count = rg("ThemeResponsibility"), rg("responsibleRole"), rg("theme"), rg("dutyCount")
     for cell in model.theme_counts:
         s = node(f"responsibility/{cell.role}/{cell.theme}")

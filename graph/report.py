@@ -5,14 +5,12 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from graph import __version__
+from graph.memo import Memo
 from graph.model import CleanText, Document, OrgModel
-
-K = TypeVar("K")
-V = TypeVar("V")
 
 # What a line may have become that puts nothing in the graph: listed apart, with its reason.
 UNUSED_KINDS = frozenset({"unused", "noise", "empty", "meta", "not-duty", "not-duty-section", "dutyless"})
@@ -119,24 +117,12 @@ def overlaps_csv(model: OrgModel) -> str:
     def shared(keys: tuple[str, ...]) -> object:
         return neutralise_cell(";".join(themes[t].zh for t in keys))
 
-    sides, shares = _Memo(side), _Memo(shared)
+    sides, shares = Memo(side), Memo(shared)
     rows: list[Sequence[object]] = [OVERLAP_COLUMNS]
     for o in model.overlaps:
         # the id ('overlap/…') and the score (0.00 to 1.00) cannot start like a formula
         rows.append((o.id, f"{o.score:.2f}", shares[o.themes], *sides[o.duty_a], *sides[o.duty_b]))
     return _csv(rows)
-
-
-class _Memo(dict[K, V]):
-    """What ``make`` gives for a key, made the first time the key is asked for."""
-
-    def __init__(self, make: Callable[[K], V]) -> None:
-        super().__init__()
-        self.make = make
-
-    def __missing__(self, key: K) -> V:
-        made = self[key] = self.make(key)
-        return made
 
 
 def _neutralised(cells: Iterable[object]) -> tuple[object, ...]:
