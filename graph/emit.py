@@ -346,6 +346,7 @@ def _reporting(model: OrgModel) -> Spo:
         owner = posts.get(line.subordinate) or posts.get(line.superior)
         if owner is not None:
             yield s, rg("sourceDocument"), node("source/" + owner.source)
+            yield s, rg("inOrganization"), node(owner.org_id)
         at = line.line or line_of.get(line.evidence, 0)
         if at:
             yield s, rg("sourceLine"), integer(at)

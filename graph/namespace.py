@@ -44,6 +44,7 @@ class RG(DefinedNamespace):
     sharedTheme: URIRef
     member: URIRef
     sourceDocument: URIRef
+    inOrganization: URIRef
     defaultDepartment: URIRef
     role: URIRef
     responsibleRole: URIRef

@@ -46,6 +46,20 @@ def test_posts_carry_what_the_contract_asks(kg: Graph) -> None:
     assert ordinals == list(range(1, 13))  # 主辦會計: twelve duties
 
 
+def test_each_reporting_line_names_the_organization_of_its_post(kg: Graph) -> None:
+    """A line is read from one organization's document: 配合主辦會計工作 (L484) from the 出納 of
+    第四篇 (L378-494)."""
+    lines = set(kg.subjects(RDF.type, RG.ReportingLine))
+    assert lines
+    for line in lines:
+        posts = [p for side in (RG.subordinate, RG.superior) for p in kg.objects(line, side) if (p, RDF.type, RG.Post) in kg]
+        assert posts, line  # a post on one side at least
+        assert set(kg.objects(line, RG.inOrganization)) == {o for p in posts for o in kg.objects(p, ORG.postIn)}, line
+    (at_484,) = [s for s in lines if (s, RG.sourceLine, Literal(484)) in kg]
+    (fourth,) = kg.objects(at_484, RG.inOrganization)
+    assert str(kg.value(fourth, RDFS.label)).startswith("第四篇")
+
+
 def test_zh_hans_literals_are_simplified_and_originals_kept(kg: Graph) -> None:
     zh_hans = [o for o in kg.objects() if isinstance(o, Literal) and o.language == "zh-Hans"]
     assert zh_hans and all(to_simplified(str(o)) == str(o) for o in zh_hans)

@@ -29,6 +29,7 @@ ONE_ORGANIZATION = {
     "shared-duties": {"givenRole": "索赔员", "givenOrganization": "第一篇"},
     "posts-without-superior": {"givenOrganization": "第三篇:4s店車間各崗位職責"},
     "duties-by-theme": {"givenTheme": "盘点", "givenOrganization": "4s-dealership-roles.txt"},
+    "role-links": {"givenRole": "主办会计", "givenOrganization": "第四篇"},
 }
 
 
@@ -198,6 +199,21 @@ def test_post_and_duty_listings_narrow_to_one_organization(kg: Graph) -> None:
     every = rows(kg, "duties-by-theme", givenTheme="盘点")
     first = rows(kg, "duties-by-theme", givenTheme="盘点", givenOrganization="第一篇")
     assert first and first == [r for r in every if int(r["line"]) < 205]
+
+
+def test_role_links_narrow_to_the_organization_of_each_line(kg: Graph) -> None:
+    """主辦會計 is a post of 第四篇 alone (L462): 直接對財務經理負責 (L463) and 負責出納的培訓工作 (L473)
+    in its duties, 配合主辦會計工作 (L484) in those of 出納; 第一篇 (L1-204) has no link of it."""
+    fourth = rows(kg, "role-links", givenRole="主办会计", givenOrganization="第四篇")
+    assert [(r["direction"], r["role"], int(r["line"])) for r in fourth] == [
+        ("superior", "财务经理", 463),
+        ("subordinate", "出纳", 473),
+        ("subordinate", "出纳", 484),
+    ]
+    assert rows(kg, "role-links", givenRole="主办会计", givenOrganization="第一篇") == []
+    # every link of a post of 第一篇 lies between its lines 1 and 204
+    first = rows(kg, "role-links", givenRole="服务经理", givenOrganization="第一篇")
+    assert first and all(int(r["line"]) < 205 for r in first)
 
 
 def test_a_role_given_twice_takes_both_and_an_unknown_name_is_an_error(kg: Graph) -> None:
