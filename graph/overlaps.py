@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-from collections import Counter
 from collections.abc import Iterator, Sequence
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -251,10 +251,10 @@ def find_overlaps(posts: Sequence[Post], *, threshold: float = DEFAULT_THRESHOLD
         if score >= CLUSTER_THRESHOLD:
             links.join(a, b)
         for first, second in _overlapping(held(a), held(b), taken, same=a == b):
-            shared = tuple(sorted(set(first.themes) & set(second.themes)))
-            ids = sorted((first.id, second.id))
+            shared = tuple(sorted(set(first.themes) & set(second.themes))) if first.themes and second.themes else ()
+            low, high = (first.id, second.id) if first.id <= second.id else (second.id, first.id)
             taken.add(
-                Overlap(_digest("overlap", *ids), ids[0], ids[1], score, shared), (owner[first.id].role, owner[second.id].role)
+                Overlap(_digest("overlap", low, high), low, high, score, shared), (owner[first.id].role, owner[second.id].role)
             )
     clusters = []
     for component in links.groups():
@@ -298,19 +298,20 @@ class _Taken:
 
     def __init__(self) -> None:
         self.overlaps: list[Overlap] = []
-        self.count: Counter[str] = Counter()
+        self.count: dict[str, int] = {}  # a dict's get: a Counter's missing key is a call of Python code
         self.role_pairs: set[frozenset[str]] = set()
 
     def room(self, duty: Duty) -> bool:
-        return self.count[duty.id] < MAX_PER_DUTY
+        return self.count.get(duty.id, 0) < MAX_PER_DUTY
 
     def below_hard(self, duty: Duty) -> bool:
-        return self.count[duty.id] < HARD_MAX_PER_DUTY
+        return self.count.get(duty.id, 0) < HARD_MAX_PER_DUTY
 
     def add(self, overlap: Overlap, roles: tuple[str, str]) -> None:
         self.overlaps.append(overlap)
-        self.count[overlap.duty_a] += 1
-        self.count[overlap.duty_b] += 1
+        count = self.count
+        count[overlap.duty_a] = count.get(overlap.duty_a, 0) + 1
+        count[overlap.duty_b] = count.get(overlap.duty_b, 0) + 1
         self.role_pairs.add(frozenset(roles))
 
     def new_pair(self, role_x: str, role_y: str) -> bool:
@@ -330,6 +331,10 @@ class _Holders:
             self.by_role.setdefault(post.role, []).append(duty)
         self._open: dict[str, int] = {}  # per role, where its first duty with room may be
 
+    @cached_property
+    def org_order(self) -> dict[str, int]:
+        return {org: i for i, org in enumerate(self.by_org)}
+
     def with_room(self, role: str, taken: _Taken) -> Duty | None:
         """The role's first duty (by id) that has room; a duty once full stays full."""
         duties, at = self.by_role[role], self._open.get(role, 0)
@@ -340,7 +345,7 @@ class _Holders:
 
     def least_taken(self, role: str, taken: _Taken) -> Duty:
         """The role's duty (first by id among equals) in the fewest overlaps."""
-        return min(self.by_role[role], key=lambda d: (taken.count[d.id], d.id))
+        return min(self.by_role[role], key=lambda d: (taken.count.get(d.id, 0), d.id))
 
 
 def _overlapping(left: _Holders, right: _Holders, taken: _Taken, *, same: bool) -> Iterator[tuple[Duty, Duty]]:
@@ -349,8 +354,8 @@ def _overlapping(left: _Holders, right: _Holders, taken: _Taken, *, same: bool) 
     paired within one. Only duties with room in ``taken`` are paired; within an organization a
     duty tries ``_TRIES`` partners at most, and across, a role ``_TRIES`` roles without room."""
     covered: set[tuple[str, str]] = set()
-    for org, mine in left.by_org.items():
-        theirs = right.by_org.get(org, [])
+    for org in _common_orgs(left, right):
+        mine, theirs = left.by_org[org], right.by_org[org]
         for i, (x, px) in enumerate(mine):
             tries = 0
             for y, py in itertools.islice(theirs, i + 1 if same else 0, None):
@@ -364,20 +369,33 @@ def _overlapping(left: _Holders, right: _Holders, taken: _Taken, *, same: bool) 
                     yield x, y
     for role_x in left.by_role:
         misses = 0  # role pairs without room: a row of them ends after _TRIES
+        # role_x's first duty with room changes only when an overlap is taken: after a yield
+        first = left.with_room(role_x, taken)
         for role_y in right.by_role:
             if role_x == role_y or (role_x, role_y) in covered or (role_y, role_x) in covered or (same and role_x > role_y):
                 continue
-            first, second = left.with_room(role_x, taken), right.with_room(role_y, taken)
+            second = right.with_room(role_y, taken) if first is not None else None
             if first is not None and second is not None:
                 yield first, second
+                first = left.with_room(role_x, taken)
                 continue
             misses += 1
             if misses > _TRIES:
                 break
             if taken.new_pair(role_x, role_y):  # two roles that share a duty keep one overlap
-                first, second = left.least_taken(role_x, taken), right.least_taken(role_y, taken)
-                if taken.below_hard(first) and taken.below_hard(second):
-                    yield first, second
+                low, high = left.least_taken(role_x, taken), right.least_taken(role_y, taken)
+                if taken.below_hard(low) and taken.below_hard(high):
+                    yield low, high
+                    first = left.with_room(role_x, taken)
+
+
+def _common_orgs(left: _Holders, right: _Holders) -> list[str]:
+    """The organizations holding both texts, in ``left``'s order: found from the side held by
+    fewer (a template every store copies is held by all of them, its near-copy by a few)."""
+    if len(left.by_org) <= len(right.by_org):
+        return [org for org in left.by_org if org in right.by_org]
+    order = left.org_order
+    return sorted((org for org in right.by_org if org in left.by_org), key=order.__getitem__)
 
 
 def _representative(members: list[str], labels: dict[str, str]) -> str:
