@@ -28,7 +28,7 @@ from graph.report import build_report, overlaps_csv
 from graph.serialize import write_graph_files
 from graph.store import StoreLoad, store_beside
 from graph.validate import BackgroundCheck, file_violations, raise_for
-from graph.workers import Aside
+from graph.workers import Aside, forks_that_fit
 
 log = logging.getLogger(__name__)
 
@@ -126,15 +126,15 @@ def _build(
         model = add_overlaps(model, threshold=options.threshold)
     with staging_folder(options.out) as staging:
         loader: StoreLoad | None = None
-        # the page, its store files and overlaps.csv need the model alone: with several jobs
-        # and a model of more than one piece, they are written in a process of their own
-        # while the graph is emitted
-        spread = options.jobs > 1 and worth_spreading(model)
-        views = Aside(_write_views, _Views(model, staging, options.page_stores), fork=spread)
+        # the page, its store files and overlaps.csv need the model alone: with several jobs and
+        # a model of more than one piece, they are written in a process of their own while the
+        # graph is emitted
+        jobs, aside = _spread(options.jobs, model)
+        views = Aside(_write_views, _Views(model, staging, options.page_stores), fork=aside)
         try:
             turtle = staging / "org.ttl"
             with clock("emit"):  # pieces of Turtle and JSON-LD from the workers, written in their order
-                pieces = serialized_pieces(model, ontology=load_ontology(), jobs=options.jobs if spread else 1)
+                pieces = serialized_pieces(model, ontology=load_ontology(), jobs=jobs)
                 total = len(graph_pieces(model))
                 with closing(pieces):  # a failed write stops the workers at once
                     count = write_graph_files(
@@ -179,6 +179,24 @@ def _build(
     if stores is not None:
         files += (options.out / stores.name,)
     return BuildResult(options.out, files, report, model, timings)
+
+
+def _spread(jobs: int, model: OrgModel) -> tuple[int, bool]:
+    """(the workers that make the graph's pieces, 1 for this process; whether the page and
+    overlaps.csv are made in a process of their own). As many as ``jobs`` asks when the graph is
+    more than one piece, and as the memory available holds (``forks_that_fit``)."""
+    if jobs <= 1 or not worth_spreading(model):
+        return 1, False
+    fit = forks_that_fit(jobs + 1)  # the workers, and the process of the page
+    if fit < jobs + 1:
+        log.warning(
+            "the memory available holds %d of the %d processes asked for (a forked process may come to hold part "
+            "of the build's memory): the graph is made by %s",
+            fit,
+            jobs + 1,
+            f"{fit - 1} workers" if fit >= 3 else "the build's own process",
+        )
+    return (fit - 1 if fit >= 3 else 1), fit >= 1
 
 
 @dataclass(frozen=True)

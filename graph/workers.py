@@ -39,6 +39,43 @@ def can_fork() -> bool:
     return "fork" in get_all_start_methods()
 
 
+# A forked process shares the build's pages until it writes to them, and reading an object
+# writes its reference count: at 10,000 stores each of the three processes forked to emit came
+# to hold about half of the build's 7 GB (the tree's PSS went from 6.8 to 16.9 GB). Each fork
+# is counted as this share of the build's resident memory, with room to spare.
+FORK_SHARE = 0.75
+
+
+def forks_that_fit(wanted: int) -> int:
+    """How many of ``wanted`` forked processes the memory still available holds, each counted
+    as ``FORK_SHARE`` of this process's resident memory; ``wanted`` where that is unknown."""
+    free, mine = available_bytes(), resident_bytes()
+    if free is None or mine is None:
+        return wanted
+    return max(0, min(wanted, int(free // (FORK_SHARE * mine))))
+
+
+def available_bytes() -> int | None:
+    """The memory the system can still give without swapping (MemAvailable), or None."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as info:
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def resident_bytes() -> int | None:
+    """This process's resident memory, or None where /proc does not tell."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def ordered_map(function: Callable[[S, T], R], state: S, tasks: Sequence[T], *, jobs: int) -> Generator[R, None, None]:
     """``function(state, task)`` for each task, in the order of ``tasks``, in up to ``jobs``
     forked processes. An error in a worker or here, a signal, or the generator closed before

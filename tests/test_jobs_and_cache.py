@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from pytest import MonkeyPatch
 
-from graph import emit, pipeline
+from graph import emit, pipeline, workers
 from graph.errors import RolegraphError
 from graph.outfolder import OUTPUT_FILES
 from graph.pipeline import BuildOptions, BuildResult, build
@@ -55,36 +56,72 @@ def test_one_job_and_two_give_the_same_five_files(tmp_path: Path) -> None:
     assert _files(one.out) == _files(two.out)
 
 
-def test_the_graph_made_in_pieces_by_two_workers_is_the_graph_made_here(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
-    corpus = _corpus(tmp_path / "docs")
-    one = _build(corpus, tmp_path / "one", jobs=1)
-    # pieces of two posts and one overlap, so that the nine posts make five pieces; each piece,
-    # and the page with overlaps.csv, says which process made it
-    made_by = tmp_path / "made-by"
-    made_by.mkdir()
+def _watch_processes(tmp_path: Path, monkeypatch: MonkeyPatch) -> tuple[Path, Path]:
+    """Pieces of two posts and one overlap, so that the nine posts make five pieces; each piece,
+    and the page with overlaps.csv, leaves a file named after the process that made it (in the
+    two folders returned)."""
+    pieces_by, views_by = tmp_path / "pieces-by", tmp_path / "views-by"
+    pieces_by.mkdir()
+    views_by.mkdir()
     real = emit.serialize_piece
 
     def tell(*args: object, **kwargs: object) -> object:
-        (made_by / str(os.getpid())).touch()
+        (pieces_by / str(os.getpid())).touch()
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     real_views = pipeline._write_views
 
     def tell_views(*args: object) -> object:
-        (tmp_path / f"views-{os.getpid()}").touch()
+        (views_by / str(os.getpid())).touch()
         return real_views(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(emit, "POSTS_PER_PIECE", 2)
     monkeypatch.setattr(emit, "OVERLAPS_PER_PIECE", 1)
     monkeypatch.setattr(emit, "serialize_piece", tell)
     monkeypatch.setattr(pipeline, "_write_views", tell_views)  # the page and overlaps.csv
+    return pieces_by, views_by
+
+
+def _pids(folder: Path) -> set[int]:
+    return {int(p.name) for p in folder.iterdir()}
+
+
+def test_the_graph_made_in_pieces_by_two_workers_is_the_graph_made_here(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    corpus = _corpus(tmp_path / "docs")
+    one = _build(corpus, tmp_path / "one", jobs=1)
+    pieces_by, views_by = _watch_processes(tmp_path, monkeypatch)
+    monkeypatch.setattr(workers, "available_bytes", lambda: None)  # whatever this machine has free
     two = _build(corpus, tmp_path / "two", jobs=2)
-    workers = {int(p.name) for p in made_by.iterdir()}
-    assert len(workers) == 2 and os.getpid() not in workers
-    views = [p.name for p in tmp_path.glob("views-*")]
-    assert len(views) == 1 and views[0] != f"views-{os.getpid()}" and int(views[0][6:]) not in workers
+    pieces, views = _pids(pieces_by), _pids(views_by)
+    assert len(pieces) == 2 and os.getpid() not in pieces
+    assert len(views) == 1 and not views & ({os.getpid()} | pieces)
     assert one.report["counts"]["posts"] == 9
     assert _files(one.out) == _files(two.out)
+
+
+def test_a_build_short_of_memory_forks_no_worker_and_says_so(
+    tmp_path: Path, monkeypatch: MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No memory left for a fork: the five pieces, the page and the CSV are made here."""
+    corpus = _corpus(tmp_path / "docs")
+    one = _build(corpus, tmp_path / "one", jobs=1)
+    pieces_by, views_by = _watch_processes(tmp_path, monkeypatch)
+    monkeypatch.setattr(workers, "available_bytes", lambda: 1)
+    with caplog.at_level(logging.WARNING, logger="graph.pipeline"):
+        two = _build(corpus, tmp_path / "two", jobs=2)
+    assert _pids(pieces_by) == {os.getpid()} and _pids(views_by) == {os.getpid()}
+    assert "holds 0 of the 3 processes asked for" in caplog.text and "the build's own process" in caplog.text
+    assert _files(one.out) == _files(two.out)
+
+
+def test_memory_for_two_forks_makes_the_graph_here_and_the_page_aside(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    corpus = _corpus(tmp_path / "docs")
+    pieces_by, views_by = _watch_processes(tmp_path, monkeypatch)
+    monkeypatch.setattr(workers, "resident_bytes", lambda: 4 * 2**30)
+    monkeypatch.setattr(workers, "available_bytes", lambda: 6 * 2**30)  # two forks of 3 GiB each
+    _build(corpus, tmp_path / "two", jobs=2)
+    assert _pids(pieces_by) == {os.getpid()}
+    assert len(_pids(views_by)) == 1 and _pids(views_by) != {os.getpid()}
 
 
 def test_same_names_in_different_folders_are_two_documents(tmp_path: Path) -> None:

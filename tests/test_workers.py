@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from graph import workers
 from graph.errors import RolegraphError
-from graph.workers import Aside, ordered_map
+from graph.workers import Aside, forks_that_fit, ordered_map
 
 
 def _square_and_pid(offset: int, task: int) -> tuple[int, int]:
@@ -138,3 +139,19 @@ def _raise_unpicklable(_: None, __: None) -> None:
 def test_an_error_aside_that_cannot_be_pickled_comes_back_as_its_message() -> None:
     with pytest.raises(RolegraphError, match="_Unpicklable: the page's data is broken"):
         Aside(_raise_unpicklable, None, fork=True).result()
+
+
+def test_forks_are_counted_as_part_of_this_process_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    gib = 2**30
+    monkeypatch.setattr(workers, "resident_bytes", lambda: 4 * gib)  # a fork counted as 3 GiB (FORK_SHARE 0.75)
+    for free, wanted, fit in ((10 * gib, 3, 3), (10 * gib, 5, 3), (5 * gib, 3, 1), (2 * gib, 3, 0)):
+        monkeypatch.setattr(workers, "available_bytes", lambda free=free: free)
+        assert forks_that_fit(wanted) == fit, (free, wanted)
+    monkeypatch.setattr(workers, "available_bytes", lambda: None)  # not known: as many as asked
+    assert forks_that_fit(3) == 3
+
+
+def test_this_process_memory_and_the_systems_are_read_from_proc() -> None:
+    mine, free = workers.resident_bytes(), workers.available_bytes()
+    assert mine is not None and free is not None
+    assert 10 * 2**20 < mine < free + mine  # a Python process with pytest loaded holds more than 10 MiB
