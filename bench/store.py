@@ -23,18 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROLE = "服务经理"
-STORE = "store-0001"
-# as bench/one.py asks them: one role or theme in one store where rows are posts or duties
-BINDS = {
-    "reporting-chain": ("givenRole=" + ROLE,),
-    "role-clusters": ("givenRole=" + ROLE,),
-    "role-links": ("givenRole=" + ROLE,),
-    "role-duties": ("givenRole=" + ROLE, f"givenOrganization={STORE}"),
-    "duties-by-theme": ("givenTheme=索赔", f"givenOrganization={STORE}"),
-    "shared-duties": ("givenRole=" + ROLE, f"givenOrganization={STORE}"),
-    "posts-without-superior": (f"givenOrganization={STORE}",),
-}
+from bench.one import ASKED as BINDS  # each query as bench/one.py asks it
+from bench.one import STORE
 
 
 def folder_size(folder: Path) -> int:
@@ -152,6 +142,10 @@ def main() -> None:
             query_s = memory["query_s"][q.name]  # type: ignore[index]
             cell = f"{base + memory['load_s'] + query_s:.2f} (query {query_s:.3f})"  # type: ignore[operator]
         print(f"| {q.name} | {rows} | {spread([t for t, _ in timed])} | {cell} |")
+    # and the links of the role in one store (--organization): planned apart from the group's
+    one_store = (*BINDS["role-links"], f"givenOrganization={STORE}")
+    timed = [cold_query(out, "role-links", one_store) for _ in range(args.runs)]
+    print(f"| role-links in {STORE} | {timed[0][1]} | {spread([t for t, _ in timed])} | — |")
 
 
 if __name__ == "__main__":
