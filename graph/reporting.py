@@ -254,7 +254,11 @@ class Evidence:
     text: str
 
 
+@lru_cache(maxsize=1 << 16)
 def _compact(text: str) -> str:
+    """The letters and digits of a name, casefolded: what names are matched on. Cached: each
+    organization's table of names makes its role's labels comparable again (270,000 calls for
+    a few thousand names at 1,000 stores)."""
     return "".join(c for c in normalize(text).casefold() if c.isalnum())
 
 
