@@ -110,19 +110,23 @@ def overlaps_csv(model: OrgModel) -> str:
     roles = {r.key: r for r in model.roles}
     themes = {t.key: t for t in model.themes}
 
-    def side(duty_id: str) -> tuple[object, ...]:
+    def side(duty_id: str) -> str:
         post, d = owner[duty_id], duty[duty_id]
-        return _neutralised((post.id, post.label, roles[post.role].zh, post.org_id, d.id, d.line, d.label))
+        return _fields(_neutralised((post.id, post.label, roles[post.role].zh, post.org_id, d.id, d.line, d.label)))
 
-    def shared(keys: tuple[str, ...]) -> object:
-        return neutralise_cell(";".join(themes[t].zh for t in keys))
+    def shared(keys: tuple[str, ...]) -> str:
+        cell = neutralise_cell(";".join(themes[t].zh for t in keys))
+        return _fields((cell,)) if cell else ""  # a row of one empty field is written '""'
 
+    # each side's seven cells, and each set of shared themes, written as CSV once: a row is
+    # the fields joined (the writer quotes field by field, so the bytes are the same)
     sides, shares = Memo(side), Memo(shared)
-    rows: list[Sequence[object]] = [OVERLAP_COLUMNS]
+    out = io.StringIO(newline="")
+    out.write(_csv([OVERLAP_COLUMNS]))
     for o in model.overlaps:
         # the id ('overlap/…') and the score (0.00 to 1.00) cannot start like a formula
-        rows.append((o.id, f"{o.score:.2f}", shares[o.themes], *sides[o.duty_a], *sides[o.duty_b]))
-    return _csv(rows)
+        out.write(f"{_fields((o.id, f'{o.score:.2f}'))},{shares[o.themes]},{sides[o.duty_a]},{sides[o.duty_b]}\r\n")
+    return out.getvalue()
 
 
 def _neutralised(cells: Iterable[object]) -> tuple[object, ...]:
@@ -133,6 +137,13 @@ def csv_text(rows: Iterable[Sequence[object]]) -> str:
     """Rows as CSV with RFC 4180 line ends, so that a CR or LF inside a cell is quoted (with bare
     LF line ends a CR in a duty was written unquoted and split its row), every cell neutralised."""
     return _csv(_neutralised(row) for row in rows)
+
+
+def _fields(cells: Sequence[object]) -> str:
+    """Cells already neutralised, as the fields of one CSV row, without its line end."""
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="").writerow(cells)
+    return buffer.getvalue()
 
 
 def _csv(rows: Iterable[Sequence[object]]) -> str:
