@@ -140,10 +140,12 @@ def csv_text(rows: Iterable[Sequence[object]]) -> str:
 
 
 def _fields(cells: Sequence[object]) -> str:
-    """Cells already neutralised, as the fields of one CSV row, without its line end."""
+    """Cells already neutralised, as the fields of one CSV row, without its line end. Written
+    with the line end and then cut: the writer quotes a cell holding a character of its line
+    terminator, and with none it would leave a CR or LF in a duty bare and split its row."""
     buffer = io.StringIO(newline="")
-    csv.writer(buffer, lineterminator="").writerow(cells)
-    return buffer.getvalue()
+    csv.writer(buffer, lineterminator="\r\n").writerow(cells)
+    return buffer.getvalue().removesuffix("\r\n")
 
 
 def _csv(rows: Iterable[Sequence[object]]) -> str:

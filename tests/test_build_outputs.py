@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import re
@@ -85,6 +86,31 @@ def test_overlaps_csv_rows_match_the_graph(built: BuildResult, kg: Graph) -> Non
     copied = [r for r in rows if {r["duty_a_line"], r["duty_b_line"]} == {"231", "262"}]
     assert copied and copied[0]["duty_a_text"].startswith(("对客户满意度负责", "客户满意度负责"))
     assert all(0 <= float(r["score"]) <= 1 for r in rows)
+
+
+def test_overlaps_csv_keeps_a_row_whole_whatever_its_duty_text_holds(built: BuildResult) -> None:
+    """CR and LF (with no comma or quote that would have the cell quoted anyway), and commas
+    and quotes, stay inside a duty's cell, and a text that starts like a formula is
+    neutralised, in every row the duty is in."""
+    from dataclasses import replace
+
+    from graph.report import OVERLAP_COLUMNS, overlaps_csv
+
+    model = built.model
+    odd = {model.overlaps[0].duty_a: "=SUM(A1)\r\nline two\rline three\n", model.overlaps[0].duty_b: 'one, "two"'}
+    posts = tuple(
+        replace(p, duties=tuple(replace(d, label=odd[d.id]) if d.id in odd else d for d in p.duties)) for p in model.posts
+    )
+    rows = list(csv.reader(io.StringIO(overlaps_csv(replace(model, posts=posts)), newline="")))
+    assert rows[0] == list(OVERLAP_COLUMNS) and len(rows) == len(model.overlaps) + 1
+    assert {len(row) for row in rows} == {len(OVERLAP_COLUMNS)}
+    column = {name: i for i, name in enumerate(OVERLAP_COLUMNS)}
+    found = {}
+    for row in rows[1:]:
+        for side in ("a", "b"):
+            if row[column[f"duty_{side}"]] in odd:
+                found[row[column[f"duty_{side}"]]] = row[column[f"duty_{side}_text"]]
+    assert found == {duty: ("'" + text if text.startswith("=") else text) for duty, text in odd.items()}
 
 
 def test_build_report_accounts_for_every_line(built: BuildResult) -> None:
