@@ -89,6 +89,10 @@ def test_service_hidden_in_a_bound_query_file_or_escapes_is_refused(
     # SPARQL reads \\u escapes before anything else: SERVI\\u0043E is SERVICE
     escaped = f"SELECT ?o WHERE {{ SERVI\\u0043E <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}"
     assert invoke("query", "-e", escaped, "--graph", graph).exit_code == 2
+    # rdflib's parser folds keywords by upper(): ſ (long s) and ı (dotless i) spell SERVICE to it
+    for word in ("ſERVICE", "SERVıCE"):
+        text = f"SELECT ?o WHERE {{ {word} <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}"
+        assert invoke("query", "-e", text, "--graph", graph, "--engine", "rdflib").exit_code == 2, word
     assert listener.hits == 0
 
 
