@@ -124,6 +124,17 @@ def test_memory_for_two_forks_makes_the_graph_here_and_the_page_aside(tmp_path: 
     assert len(_pids(views_by)) == 1 and _pids(views_by) != {os.getpid()}
 
 
+def test_the_workers_asked_for_are_cut_to_what_the_memory_holds(monkeypatch: MonkeyPatch) -> None:
+    """(workers that make the graph, whether the page has a process of its own) for 3 jobs:
+    4 processes wanted, a fork counted as 3 GiB of this process's 4 GiB."""
+    monkeypatch.setattr(pipeline, "worth_spreading", lambda model: True)
+    monkeypatch.setattr(workers, "resident_bytes", lambda: 4 * 2**30)
+    for free_gib, spread in ((13, (3, True)), (9, (2, True)), (6, (1, True)), (3, (1, True)), (2, (1, False))):
+        monkeypatch.setattr(workers, "available_bytes", lambda free=free_gib: free * 2**30)
+        assert pipeline._spread(3, None) == spread, free_gib  # type: ignore[arg-type]
+    assert pipeline._spread(1, None) == (1, False)  # type: ignore[arg-type]
+
+
 def test_same_names_in_different_folders_are_two_documents(tmp_path: Path) -> None:
     corpus = _corpus(tmp_path / "docs")
     result = _build(corpus, tmp_path / "out")
