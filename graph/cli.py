@@ -327,13 +327,22 @@ def query(
             click.echo("update done")
             return
         if endpoint:
-            columns, rows = RemoteEngine(endpoint, allow_service=allow_service).select(text, bindings)
+            opened: Any = RemoteEngine(endpoint, allow_service=allow_service)
         else:
             opened = open_engine(graph_file, engine, allow_service=allow_service, use_store=not no_store, note=_note)
-            columns, rows = opened.select(text, bindings)
+        columns, rows = opened.select(text, bindings)
+        _note_missing_terms(text, opened)
     except RolegraphError as e:
         raise _fail(e) from None
     click.echo(format_rows(columns, rows, fmt), nl=False)
+
+
+def _note_missing_terms(text: str, engine: Any) -> None:
+    """A note for each term the query needs that the graph lacks: built by an older rolegraph."""
+    from graph.queries import missing_terms
+
+    for term in missing_terms(text, lambda ask: engine.select(ask)[1]):
+        _note(f"the graph has no {term}, which this query needs: it was built by an older rolegraph; rebuild it")
 
 
 @main.command()
@@ -448,11 +457,12 @@ def show(role: str, organization: str | None, graph_file: Path, no_store: bool) 
     """A role's posts and duties, its superiors and subordinates, with the evidence for each."""
     from graph.engine import open_engine
     from graph.explore import role_card
-    from graph.queries import format_rows
+    from graph.queries import find_query, format_rows
 
     try:
         engine = open_engine(graph_file, use_store=not no_store, note=_note)
         duties, links = role_card(engine, role, organization=organization)
+        _note_missing_terms(find_query("role-links").text, engine)
     except RolegraphError as e:
         raise _fail(e) from None
     click.echo(format_rows(duties.columns, duties.rows, "table"))

@@ -121,6 +121,25 @@ def _code(text: str) -> str:
     return _OPAQUE.sub(" ", text)
 
 
+# "# Needs: rg:inOrganization" in a query's header: terms of the vocabulary the query relies on
+# that a graph built by an older rolegraph lacks (it would answer no rows, and say nothing)
+_NEEDS = re.compile(r"^#\s*Needs:\s*(.+)$", re.MULTILINE)
+
+
+def missing_terms(text: str, select: Callable[[str], list[list[str]]]) -> list[str]:
+    """The terms a query's header says it needs that the graph does not declare (``select``
+    runs an ASK query on it and gives its rows), as written: rg:NAME."""
+    from graph.namespace import RG
+
+    needed = [term for line in _NEEDS.findall(text) for term in line.split()]
+    missing = []
+    for term in needed:
+        iri = str(RG) + term.removeprefix("rg:")
+        if select(f"ASK {{ <{iri}> ?p ?o }}") != [["true"]]:
+            missing.append(term)
+    return missing
+
+
 def query_variables(text: str) -> set[str]:
     """The names of the variables a query mentions (?x or $x, outside comments and strings)."""
     return set(re.findall(r"[?$](\w+)", _code(text)))

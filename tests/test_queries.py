@@ -10,7 +10,7 @@ from rdflib.namespace import RDF, SKOS
 
 from graph.errors import QueryError
 from graph.paths import QUERIES_DIR
-from graph.queries import bundled_queries, find_query, parse_bindings, run_query, with_values
+from graph.queries import bundled_queries, find_query, missing_terms, parse_bindings, run_query, with_values
 
 
 def rows(kg: Graph, query_name: str, **binds: str) -> list[dict[str, str]]:
@@ -254,3 +254,29 @@ def test_bind_markers_put_the_values_inside_subqueries_too() -> None:
     bound = with_values(text, {"x": [URIRef("urn:a"), URIRef("urn:b")]})
     assert bound.count("VALUES") == 2 and "# bind ?x\n  VALUES ?x { <urn:a> <urn:b> }" in bound
     assert with_values(text, {"z": [URIRef("urn:a")]}).count("VALUES") == 1  # ?x not given: the marker stays a comment
+
+
+def test_a_graph_older_than_a_term_a_query_needs_gets_a_note(built, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """role-links needs rg:inOrganization (its header says so): on a graph built before the term
+    was added, the query answers no rows, and the note says why and what to do."""
+    import pyoxigraph as ox
+    from click.testing import CliRunner
+
+    from graph.cli import main
+    from graph.namespace import RG
+
+    term = str(RG.inOrganization)
+    kept = [
+        q
+        for q in ox.parse(path=str(built.out / "org.ttl"), format=ox.RdfFormat.TURTLE)
+        if term not in (q.subject.value, q.predicate.value)
+    ]
+    older = tmp_path / "older.nt"
+    ox.serialize(kept, output=str(older), format=ox.RdfFormat.N_TRIPLES)
+    for graph, note in ((older, True), (built.out / "org.ttl", False)):
+        for args in (["query", "role-links", "--role", "主办会计"], ["show", "主办会计"]):
+            result = CliRunner().invoke(main, [*args, "--graph", str(graph)])
+            assert result.exit_code == 0, result.output
+            assert ("the graph has no rg:inOrganization" in result.stderr) is note, (graph, args)
+    assert missing_terms(find_query("role-links").text, lambda ask: [["false"]]) == ["rg:inOrganization"]
+    assert missing_terms(find_query("role-duties").text, lambda ask: [["false"]]) == []
