@@ -19,6 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
 from graph.errors import RolegraphError
@@ -56,7 +57,13 @@ def forks_that_fit(wanted: int) -> int:
 
 
 def available_bytes() -> int | None:
-    """The memory the system can still give without swapping (MemAvailable), or None."""
+    """The memory this process can still be given: the system's MemAvailable, or less where its
+    memory cgroup (a container's limit) has less room; None when neither is known."""
+    found = [room for room in (_meminfo_available(), cgroup_room()) if room is not None]
+    return min(found) if found else None
+
+
+def _meminfo_available() -> int | None:
     try:
         with open("/proc/meminfo", encoding="ascii") as info:
             for line in info:
@@ -65,6 +72,54 @@ def available_bytes() -> int | None:
     except (OSError, ValueError, IndexError):
         pass
     return None
+
+
+# a cgroup's files: (its limit, its use, the reclaimable file cache in memory.stat) in v2, then v1
+_CGROUP_FILES = {
+    True: ("memory.max", "memory.current", "inactive_file"),
+    False: ("memory.limit_in_bytes", "memory.usage_in_bytes", "total_inactive_file"),
+}
+_NO_LIMIT = 1 << 60  # v1 writes 'no limit' as a number near 2**63
+
+
+def cgroup_room(proc: Path = Path("/proc/self/cgroup"), root: Path = Path("/sys/fs/cgroup")) -> int | None:
+    """What this process's memory cgroups may still take: the least of their limits less their
+    use (reclaimable file cache not counted as used); None where no limit is set or known."""
+    try:
+        lines = proc.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    rooms = []
+    for line in lines:
+        _, controllers, path = line.split(":", 2) if line.count(":") >= 2 else ("", "-", "")
+        unified = controllers == ""
+        if not unified and "memory" not in controllers.split(","):
+            continue
+        folder = (root if unified else root / "memory") / path.lstrip("/")
+        limit_file, used_file, cache_key = _CGROUP_FILES[unified]
+        limit = _number(folder / limit_file)
+        if limit is None or limit >= _NO_LIMIT:
+            continue
+        rooms.append(max(0, limit - (_number(folder / used_file) or 0) + _stat(folder / "memory.stat", cache_key)))
+    return min(rooms) if rooms else None
+
+
+def _number(path: Path) -> int | None:
+    try:
+        return int(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):  # absent, or 'max'
+        return None
+
+
+def _stat(path: Path, key: str) -> int:
+    try:
+        for line in path.read_text(encoding="ascii").splitlines():
+            name, _, value = line.partition(" ")
+            if name == key:
+                return int(value)
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def resident_bytes() -> int | None:

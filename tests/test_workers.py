@@ -158,3 +158,28 @@ def test_this_process_memory_and_the_systems_are_read_from_proc() -> None:
     assert mine > 10 * 2**20  # a Python process with pytest loaded holds more than 10 MiB
     total = int(Path("/proc/meminfo").read_text(encoding="ascii").split()[1]) * 1024  # MemTotal, the first line
     assert 0 < free <= total and mine < total
+
+
+def test_a_containers_memory_limit_counts_as_what_is_available(tmp_path: Path) -> None:
+    """cgroup v2 and v1 files written by hand: a limit of 4 GiB with 1 GiB used, of which
+    0.5 GiB is file cache the kernel would give back, leaves 3.5 GiB; no limit leaves None."""
+    gib = 2**30
+    v2 = tmp_path / "v2"
+    (v2 / "box").mkdir(parents=True)
+    (v2 / "box" / "memory.max").write_text(f"{4 * gib}\n")
+    (v2 / "box" / "memory.current").write_text(f"{gib}\n")
+    (v2 / "box" / "memory.stat").write_text(f"anon 123\ninactive_file {gib // 2}\n")
+    (tmp_path / "cgroup-v2").write_text("0::/box\n")
+    assert workers.cgroup_room(tmp_path / "cgroup-v2", v2) == 3.5 * gib
+    v1 = tmp_path / "v1" / "memory" / "box"
+    v1.mkdir(parents=True)
+    (v1 / "memory.limit_in_bytes").write_text(f"{4 * gib}\n")
+    (v1 / "memory.usage_in_bytes").write_text(f"{gib}\n")
+    (v1 / "memory.stat").write_text(f"cache 5\ntotal_inactive_file {gib // 2}\n")
+    (tmp_path / "cgroup-v1").write_text("5:devices:/\n4:memory:/box\n0::/\n")
+    assert workers.cgroup_room(tmp_path / "cgroup-v1", tmp_path / "v1") == 3.5 * gib
+    (v2 / "box" / "memory.max").write_text("max\n")
+    (v1 / "memory.limit_in_bytes").write_text("9223372036854771712\n")
+    assert workers.cgroup_room(tmp_path / "cgroup-v2", v2) is None
+    assert workers.cgroup_room(tmp_path / "cgroup-v1", tmp_path / "v1") is None
+    assert workers.cgroup_room(tmp_path / "absent", v2) is None
