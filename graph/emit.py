@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -185,19 +185,13 @@ def worth_spreading(model: OrgModel) -> bool:
     return len(model.posts) > POSTS_PER_PIECE or len(model.overlaps) > OVERLAPS_PER_PIECE
 
 
-def emit_graph(model: OrgModel, *, ontology: Triples | None = None) -> Iterator[ox.Triple]:
-    """The whole graph, triple by triple (a generator: millions of triples stream to the
-    serializer instead of filling memory)."""
-    emitter = Emitter(model, ontology)
-    return itertools.chain.from_iterable(emitter.triples(piece) for piece in graph_pieces(model))
-
-
-def serialized_pieces(model: OrgModel, *, ontology: Triples | None = None, jobs: int = 1) -> Generator[Serialized, None, None]:
-    """The whole graph as Turtle and JSON-LD, piece by piece, each piece made and serialized in
-    a worker when ``jobs`` > 1. Joined, the pieces are the bytes of one serialization of
-    ``emit_graph``, whatever the number of jobs."""
-    emitter = Emitter(model, ontology)
-    return ordered_map(_serialized, emitter, graph_pieces(model), jobs=jobs)
+def serialized_pieces(
+    model: OrgModel, pieces: Sequence[Piece], *, ontology: Triples | None = None, jobs: int = 1
+) -> Generator[Serialized, None, None]:
+    """The graph's ``pieces`` (``graph_pieces``) as Turtle and JSON-LD, in their order, each
+    made and serialized in a worker when ``jobs`` > 1. Joined, they are the bytes of one
+    serialization of all their triples, whatever the number of jobs."""
+    return ordered_map(_serialized, Emitter(model, ontology), pieces, jobs=jobs)
 
 
 def _serialized(emitter: Emitter, piece: Piece) -> Serialized:

@@ -134,11 +134,11 @@ def _build(
         try:
             turtle = staging / "org.ttl"
             with clock("emit"):  # pieces of Turtle and JSON-LD from the workers, written in their order
-                pieces = serialized_pieces(model, ontology=load_ontology(), jobs=jobs)
-                total = len(graph_pieces(model))
+                parts = graph_pieces(model)
+                pieces = serialized_pieces(model, parts, ontology=load_ontology(), jobs=jobs)
                 with closing(pieces):  # a failed write stops the workers at once
                     count = write_graph_files(
-                        pieces, turtle, staging / "org.jsonld", written=lambda done: progress("emit", done, total)
+                        pieces, turtle, staging / "org.jsonld", written=lambda done: progress("emit", done, len(parts))
                     )
             if options.store:
                 # oxigraph's bulk loader, in a process of its own while the page and report are made
