@@ -141,7 +141,7 @@ def ordered_map(function: Callable[[S, T], R], state: S, tasks: Sequence[T], *, 
     key = next(_keys)
     _states[key] = state
     workers = min(jobs, len(tasks))
-    pool = _pool(workers)
+    pool = process_pool(workers)
     try:
         waiting = iter(tasks)
         ask = lambda task: pool.submit(_call, function, key, task)  # noqa: E731
@@ -227,8 +227,11 @@ def kill_pool(pool: ProcessPoolExecutor) -> None:
             process.kill()
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=die_with_parent, initargs=(os.getpid(),))
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes that end with this one: forked where that is possible
+    (they inherit what is imported), else started the platform's way."""
+    context = get_context("fork") if can_fork() else get_context()
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),))
 
 
 def _call(function: Callable[[Any, T], R], key: int, task: T) -> R:

@@ -13,19 +13,16 @@ import os
 import pickle
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cache
-from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
 from graph import __version__
 from graph.clean import Correction, clean_source
-from graph.lifetime import die_with_parent
 from graph.model import CleanText, Document, SourceText
 from graph.read.recognise import split_document
 from graph.read.source import read_source
-from graph.workers import kill_pool
+from graph.workers import kill_pool, process_pool
 
 log = logging.getLogger(__name__)
 READER_DIR = Path(__file__).resolve().parent
@@ -64,10 +61,7 @@ def read_documents(paths: Sequence[Path], options: ReadOptions, *, progress: Pro
     start = time.perf_counter()
     work = [(path, options) for path in paths]
     if options.jobs > 1 and len(paths) > 1:
-        context = get_context("fork") if "fork" in get_all_start_methods() else get_context()
-        workers = min(options.jobs, len(paths))
-        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),))
-        with pool:
+        with process_pool(min(options.jobs, len(paths))) as pool:
             readings = []
             try:
                 for i, reading in enumerate(pool.map(_read_one, work, chunksize=max(1, len(work) // (8 * options.jobs)))):
