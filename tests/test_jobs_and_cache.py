@@ -211,3 +211,24 @@ def test_a_failed_document_stops_the_reading_workers_where_they_are(tmp_path: Pa
         read_documents(paths, ReadOptions(max_bytes=1000, jobs=2))
     time.sleep(3.5)  # what a worker left running would have finished by now
     assert list(tmp_path.glob("*.read")) == []  # the documents queued behind were not read
+
+
+def test_a_reading_from_the_cache_does_not_read_the_document_again(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    """The cache holds the text read from the bytes: a Word or PDF file is not parsed again."""
+    corpus, cache = _corpus(tmp_path / "docs"), tmp_path / "cache"
+    first = _build(corpus, tmp_path / "first", cache=cache)
+
+    def unexpected(path: Path, **_: object) -> None:
+        raise AssertionError(f"{path} read again")
+
+    monkeypatch.setattr(documents, "read_source", unexpected)
+    again = _build(corpus, tmp_path / "again", cache=cache, jobs=2)
+    assert again.report["reading_cache"] == {"documents": 6, "from_cache": 6}
+    assert _files(again.out)["org.ttl"] == _files(first.out)["org.ttl"]
+
+
+def test_a_cached_document_now_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    corpus, cache = _corpus(tmp_path / "docs"), tmp_path / "cache"
+    _build(corpus, tmp_path / "first", cache=cache)
+    with pytest.raises(RolegraphError, match="over the 0 MB limit"):
+        _build(corpus, tmp_path / "again", cache=cache, max_bytes=100)

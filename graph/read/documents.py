@@ -12,16 +12,16 @@ import logging
 import os
 import pickle
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
 from graph import __version__
 from graph.clean import Correction, clean_source
-from graph.model import CleanText, Document, SourceText
+from graph.model import CleanText, Document
 from graph.read.recognise import split_document
-from graph.read.source import read_source
+from graph.read.source import read_source, slugify
 from graph.workers import kill_pool, process_pool
 
 log = logging.getLogger(__name__)
@@ -57,51 +57,69 @@ class ReadResult:
 
 
 def read_documents(paths: Sequence[Path], options: ReadOptions, *, progress: Progress = lambda *_: None) -> ReadResult:
-    """Read every path; the results are in the order of ``paths``."""
+    """Read every path; the results are in the order of ``paths``. Readings the cache holds are
+    taken here; only the others go to the workers (a reading sent back by a worker is pickled
+    once more: at a thousand cached stores, 2.7 s through two workers against 1.0 s here)."""
     start = time.perf_counter()
-    work = [(path, options) for path in paths]
-    if options.jobs > 1 and len(paths) > 1:
-        with process_pool(min(options.jobs, len(paths))) as pool:
-            readings = []
-            try:
-                for i, reading in enumerate(pool.map(_read_one, work, chunksize=max(1, len(work) // (8 * options.jobs)))):
-                    readings.append(reading)
-                    progress("read", i + 1, len(work))
-            except BaseException:  # an error or a signal: the documents still queued are not read
-                kill_pool(pool)
-                raise
-    else:
-        readings = []
-        for i, item in enumerate(work):
-            readings.append(_read_one(item))
-            progress("read", i + 1, len(work))
-    timings = {stage: sum(r.seconds[k] for r in readings) for k, stage in enumerate(STAGES)}
+    readings: list[Reading | None] = [_from_cache(path, options) for path in paths] if options.cache else [None] * len(paths)
+    hits = len(paths) - readings.count(None)
+    if hits:
+        progress("read", hits, len(paths))
+    todo = [i for i, reading in enumerate(readings) if reading is None]
+    for done, (i, reading) in enumerate(zip(todo, _read_all([(paths[i], options) for i in todo], options.jobs), strict=False)):
+        readings[i] = reading
+        progress("read", hits + done + 1, len(paths))
+    read = [r for r in readings if r is not None]
+    timings = {stage: sum(r.seconds[k] for r in read) for k, stage in enumerate(STAGES)}
     timings["read-wall"] = time.perf_counter() - start
-    return ReadResult(readings, timings, sum(r.cached for r in readings))
+    return ReadResult(read, timings, sum(r.cached for r in read))
+
+
+def _read_all(work: list[tuple[Path, ReadOptions]], jobs: int) -> Iterator[Reading]:
+    """``_read_one`` of each item, in their order, in a pool of up to ``jobs`` workers."""
+    if jobs <= 1 or len(work) <= 1:
+        yield from map(_read_one, work)
+        return
+    with process_pool(min(jobs, len(work))) as pool:
+        try:
+            yield from pool.map(_read_one, work, chunksize=max(1, len(work) // (8 * jobs)))
+        except BaseException:  # an error or a signal: the documents still queued are not read
+            kill_pool(pool)
+            raise
 
 
 def _read_one(item: tuple[Path, ReadOptions]) -> Reading:
     path, options = item
     t0 = time.perf_counter()
     source = read_source(path, max_bytes=options.max_bytes)
-    key = _cache_key(source, options) if options.cache is not None else ""
-    if key:
-        hit = _load(options.cache, key)  # type: ignore[arg-type]
-        if hit is not None:
-            return _moved(hit, source)
     t1 = time.perf_counter()
     clean = clean_source(source, corrections=options.corrections, corrections_name=options.corrections_name)
     t2 = time.perf_counter()
     document = split_document(clean)
     t3 = time.perf_counter()
     reading = Reading(clean, document, (t1 - t0, t2 - t1, t3 - t2))
-    if key:
-        _store(options.cache, key, reading)  # type: ignore[arg-type]
+    if options.cache is not None:
+        _store(options.cache, _cache_key(source.sha256, path, options), reading)
     return reading
 
 
-def _moved(hit: Reading, source: SourceText) -> Reading:
-    """A cached reading of the same bytes, now at this path."""
+def _from_cache(path: Path, options: ReadOptions) -> Reading | None:
+    """The cache's reading of the file's bytes, now at this path; None when it holds none, or
+    when the file cannot be read as it stands (the reading proper says why)."""
+    try:
+        if path.stat().st_size > options.max_bytes:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    hit = _load(options.cache, _cache_key(hashlib.sha256(data).hexdigest(), path, options))  # type: ignore[arg-type]
+    return None if hit is None else _moved(hit, path)
+
+
+def _moved(hit: Reading, path: Path) -> Reading:
+    """A cached reading of the same bytes, now at this path: the text read from them is the
+    same (a Word or PDF file is not parsed again), its path and slug are this file's."""
+    source = replace(hit.clean.source, path=path, slug=slugify(path.stem))
     clean = replace(hit.clean, source=source)
     document = replace(hit.document, source=source)
     return Reading(clean, document, (0.0, 0.0, 0.0), cached=True)
@@ -123,9 +141,11 @@ def _reader_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def _cache_key(source: SourceText, options: ReadOptions) -> str:
+def _cache_key(sha256: str, path: Path, options: ReadOptions) -> str:
+    """The key of a reading: the digest of the file's bytes, the reader's version, the
+    corrections and the file's suffix (which says how the bytes are read)."""
     digest = hashlib.sha256()
-    for part in (source.sha256, reader_version(), options.corrections_name, repr(options.corrections), source.path.suffix):
+    for part in (sha256, reader_version(), options.corrections_name, repr(options.corrections), path.suffix):
         digest.update(part.encode())
         digest.update(b"\0")
     return digest.hexdigest()
