@@ -3,13 +3,14 @@
 ``python bench/rebuild.py CORPUS_DIR [--runs N]`` copies the corpus to a scratch folder, then,
 each build in a fresh process as a user runs it (``python build.py … --no-validate``):
 
-1. a clean build with an empty reading cache (the cache is written as it goes);
+1. a clean build with an empty cache (its readings and the graph's pieces are kept as it goes);
 2. one line added to the first document (a duty at its end);
-3. the rebuild with that cache: one document is read again, the rest come from the cache;
+3. the rebuild with that cache: one document is read again, the rest come from the cache, and
+   so do the graph's pieces that did not change;
 4. a clean build of the changed corpus with no cache, whose five files must be the same bytes.
 
-It prints the times, the ratio rebuild ÷ clean, the documents the rebuild took from the cache,
-and whether the outputs are identical; ``--json FILE`` writes them.
+It prints the times (the last one's too), the ratio rebuild ÷ clean, the documents and pieces
+the rebuild took from the cache, and whether the outputs are identical; ``--json FILE`` writes them.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUTS = ("org.ttl", "org.jsonld", "org-graph.html", "overlaps.csv")
-# the one entry of build-report.json that differs between a rebuild and a clean build
-CACHE_ENTRY = "reading_cache"
+# the entries of build-report.json that differ between a rebuild and a clean build
+CACHE_ENTRIES = ("reading_cache", "piece_cache")
 
 
 def build(corpus: Path, out: Path, *cache: str) -> float:
@@ -50,7 +51,8 @@ def same_outputs(a: Path, b: Path) -> bool:
     files = all(filecmp.cmp(a / name, b / name, shallow=False) for name in OUTPUTS)
     reports = [json.loads((folder / "build-report.json").read_text(encoding="utf-8")) for folder in (a, b)]
     for report in reports:
-        report.pop(CACHE_ENTRY)
+        for entry in CACHE_ENTRIES:
+            report.pop(entry)
     return files and reports[0] == reports[1]
 
 
@@ -70,14 +72,17 @@ def main() -> None:
             cleans.append(build(corpus, work / "out", "--cache", str(cache)))
             changed = change_one(corpus)
             rebuilds.append(build(corpus, work / "out", "--cache", str(cache)))
-        build(corpus, work / "fresh", "--no-cache")
+        fresh = build(corpus, work / "fresh", "--no-cache")
         report = json.loads((work / "out" / "build-report.json").read_text(encoding="utf-8"))
         figures = {
             "corpus": str(args.corpus),
-            "documents": report[CACHE_ENTRY]["documents"],
-            "from_cache": report[CACHE_ENTRY]["from_cache"],
+            "documents": report["reading_cache"]["documents"],
+            "from_cache": report["reading_cache"]["from_cache"],
+            "pieces": report["piece_cache"]["pieces"],
+            "pieces_from_cache": report["piece_cache"]["from_cache"],
             "changed": changed.name,
             "clean_s": round(statistics.median(cleans), 2),
+            "clean_no_cache_s": round(fresh, 2),
             "rebuild_s": round(statistics.median(rebuilds), 2),
             "ratio": round(statistics.median(rebuilds) / statistics.median(cleans), 2),
             "identical_to_clean_build": same_outputs(work / "out", work / "fresh"),

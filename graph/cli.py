@@ -180,9 +180,9 @@ def main() -> None:
     "cache_dir",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="Folder of earlier readings, keyed by each file's bytes (default: ~/.cache/rolegraph/readings).",
+    help="Folder of earlier readings and graph pieces, keyed by what they are made of (default: ~/.cache/rolegraph/readings).",
 )
-@click.option("--no-cache", is_flag=True, help="Read every document afresh and keep no readings.")
+@click.option("--no-cache", is_flag=True, help="Read every document afresh and make every piece of the graph; keep none.")
 @click.option(
     "--store",
     is_flag=True,

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import itertools
 import re
+import zlib
 from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import orjson
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
@@ -22,6 +25,7 @@ from graph.memo import Memo
 from graph.model import OrgModel, Post
 from graph.namespace import ORG, PROV, RG, RGD
 from graph.paths import ONTOLOGY_FILE
+from graph.piece_cache import PieceCache
 from graph.relate import summary_id
 from graph.script import normalize, script_tag
 from graph.serialize import Serialized, serialize_piece
@@ -147,7 +151,8 @@ class Emitter:
         self.model = model
         self.ontology = ontology if ontology is not None else load_ontology()
         self.sources = {src.slug: src for src in model.sources}
-        self.firsts = _first_pairs(model)
+        self.ends = _ends(model)
+        self.firsts = _first_pairs(model, self.ends)
 
     def triples(self, piece: Piece) -> Iterator[ox.Triple]:
         model = self.model
@@ -159,24 +164,58 @@ class Emitter:
         elif piece.part == "reporting":
             parts = (_reporting(model),)
         elif piece.part == "overlaps":
-            parts = (_overlaps(model, self.firsts, piece.start, piece.stop),)
+            parts = (_overlaps(model, self.ends, self.firsts, piece.start, piece.stop),)
         else:
             parts = (_theme_shares(model), _theme_counts(model), _clusters(model))
         # chained in C: a Python loop around each triple cost more than making it
         made = itertools.chain.from_iterable(itertools.starmap(ox.Triple, part) for part in parts)
         return itertools.chain(self.ontology, made) if piece.part == "head" else made
 
+    def inputs(self, piece: Piece) -> bytes | None:
+        """Every value ``triples(piece)`` reads from the model, as bytes (the key of the piece in
+        the cache, beside the emitter's code), or None for a part made afresh each build: the
+        head, the reporting lines and the rest read the whole model, and take a second or two.
+        What ``_post`` and ``_overlaps`` read must be named here."""
+        if piece.part == "posts":
+            posts = self.model.posts[piece.start : piece.stop]
+            return orjson.dumps([(post, self._places(post)) for post in posts])
+        if piece.part == "overlaps":
+            overlaps = self.model.overlaps[piece.start : piece.stop]
+            firsts = self.firsts[piece.start : piece.stop]
+            ends = self.ends
+            pairs = [(ends[o.duty_a], ends[o.duty_b]) if first else None for o, first in zip(overlaps, firsts, strict=True)]
+            return orjson.dumps([overlaps, firsts.hex(), pairs])
+        return None
+
+    def _places(self, post: Post) -> list[str]:
+        """The locators ``_post`` writes: of the post's line, then of each duty's."""
+        where = self.sources[post.source].where
+        return [where(post.line), *(where(duty.line) for duty in post.duties)]
+
 
 def graph_pieces(model: OrgModel) -> list[Piece]:
     """The pieces of the model's graph, in their order."""
-    posts, overlaps = len(model.posts), len(model.overlaps)
     return [
         Piece("head"),
-        *(Piece("posts", a, min(a + POSTS_PER_PIECE, posts)) for a in range(0, posts, POSTS_PER_PIECE)),
+        *(Piece("posts", a, b) for a, b in _runs([p.id for p in model.posts], POSTS_PER_PIECE)),
         Piece("reporting"),
-        *(Piece("overlaps", a, min(a + OVERLAPS_PER_PIECE, overlaps)) for a in range(0, overlaps, OVERLAPS_PER_PIECE)),
+        *(Piece("overlaps", a, b) for a, b in _runs([o.id for o in model.overlaps], OVERLAPS_PER_PIECE)),
         Piece("rest"),
     ]
+
+
+def _runs(ids: Sequence[str], size: int) -> Iterator[tuple[int, int]]:
+    """(start, stop) of runs of about ``size`` items, from half to twice as many: a run ends after
+    an item whose id's digest says so. Cut by the ids, not by counting, a post added or dropped
+    moves the cuts of its own run alone, and a rebuild finds the other runs in the cache."""
+    start, fewest, most, spread = 0, max(1, size // 2), 2 * size, max(1, size // 2)
+    for i, ident in enumerate(ids):
+        held = i + 1 - start
+        if held >= most or (held >= fewest and zlib.crc32(ident.encode()) % spread == 0):
+            yield start, i + 1
+            start = i + 1
+    if start < len(ids):
+        yield start, len(ids)
 
 
 def worth_spreading(model: OrgModel) -> bool:
@@ -186,12 +225,37 @@ def worth_spreading(model: OrgModel) -> bool:
 
 
 def serialized_pieces(
-    model: OrgModel, pieces: Sequence[Piece], *, ontology: Triples | None = None, jobs: int = 1
+    model: OrgModel,
+    pieces: Sequence[Piece],
+    *,
+    ontology: Triples | None = None,
+    jobs: int = 1,
+    cache: PieceCache | None = None,
 ) -> Generator[Serialized, None, None]:
     """The graph's ``pieces`` (``graph_pieces``) as Turtle and JSON-LD, in their order, each
-    made and serialized in a worker when ``jobs`` > 1. Joined, they are the bytes of one
-    serialization of all their triples, whatever the number of jobs."""
-    return ordered_map(_serialized, Emitter(model, ontology), pieces, jobs=jobs)
+    made and serialized in a worker when ``jobs`` > 1, or taken from ``cache`` when it holds the
+    piece made of the same inputs (and kept there when made). Joined, they are the bytes of one
+    serialization of all their triples, whatever the number of jobs and whatever the cache held."""
+    emitter = Emitter(model, ontology)
+    if cache is None:
+        return ordered_map(_serialized, emitter, pieces, jobs=jobs)
+    return _through(cache, emitter, pieces, jobs)
+
+
+def _through(cache: PieceCache, emitter: Emitter, pieces: Sequence[Piece], jobs: int) -> Generator[Serialized, None, None]:
+    keys = [None if (inputs := emitter.inputs(p)) is None else cache.key(p.part, inputs) for p in pieces]
+    held = [key is not None and cache.holds(key) for key in keys]
+    made = ordered_map(_serialized, emitter, [p for p, h in zip(pieces, held, strict=True) if not h], jobs=jobs)
+    with closing(made):  # closed early (a failed write), the workers stop at once
+        for piece, key, h in zip(pieces, keys, held, strict=True):
+            found = cache.load(key) if h and key is not None else None
+            if found is None:
+                # a piece the cache did not hold is the workers' next; one that went missing or
+                # was damaged since it was looked for is made here
+                found = _serialized(emitter, piece) if h else next(made)
+                if key is not None:
+                    cache.store(key, found)
+            yield found
 
 
 def _serialized(emitter: Emitter, piece: Piece) -> Serialized:
@@ -356,24 +420,29 @@ def _reporting(model: OrgModel) -> Spo:
 POST_PAIR, ROLE_PAIR = 1, 2  # an overlap's flags: it first ties its two posts, its two roles
 
 
-def _first_pairs(model: OrgModel) -> bytes:
+Ends = dict[str, tuple[str, str]]  # a duty's post and role, by the duty's id
+
+
+def _ends(model: OrgModel) -> Ends:
+    return {d.id: (p.id, p.role) for p in model.posts for d in p.duties}
+
+
+def _first_pairs(model: OrgModel, ends: Ends) -> bytes:
     """For each overlap, in their order, whether it is the first to tie its two posts
     (POST_PAIR) and its two roles (ROLE_PAIR): the ones that say the sharesDutyWith edges."""
-    owner = model.duty_owner
     post_pairs: set[tuple[str, str]] = set()
     role_pairs: set[tuple[str, str]] = set()
     flags = bytearray(len(model.overlaps))
     for i, o in enumerate(model.overlaps):
-        pa, pb = owner[o.duty_a], owner[o.duty_b]
-        if _once(post_pairs, *sorted((pa.id, pb.id))):
+        (pa, ra), (pb, rb) = ends[o.duty_a], ends[o.duty_b]
+        if _once(post_pairs, *((pa, pb) if pa < pb else (pb, pa))):
             flags[i] |= POST_PAIR
-        if pa.role != pb.role and _once(role_pairs, *sorted((pa.role, pb.role))):
+        if ra != rb and _once(role_pairs, *((ra, rb) if ra < rb else (rb, ra))):
             flags[i] |= ROLE_PAIR
     return bytes(flags)
 
 
-def _overlaps(model: OrgModel, firsts: bytes, start: int, stop: int) -> Spo:
-    owner = model.duty_owner
+def _overlaps(model: OrgModel, ends: Ends, firsts: bytes, start: int, stop: int) -> Spo:
     nodes = Memo(node)  # the same few IRIs recur: a duty's overlaps, roles, themes
     overlap, duty, score, shared, shares = (
         rg("DutyOverlap"),
@@ -391,11 +460,11 @@ def _overlaps(model: OrgModel, firsts: bytes, start: int, stop: int) -> Spo:
         for theme in o.themes:
             yield s, shared, nodes["theme/" + theme]
         if first & POST_PAIR:
-            pa, pb = owner[o.duty_a], owner[o.duty_b]
-            yield nodes[pa.id], shares, nodes[pb.id]
-            yield nodes[pb.id], shares, nodes[pa.id]
+            pa, pb = ends[o.duty_a][0], ends[o.duty_b][0]
+            yield nodes[pa], shares, nodes[pb]
+            yield nodes[pb], shares, nodes[pa]
         if first & ROLE_PAIR:
-            ra, rb = owner[o.duty_a].role, owner[o.duty_b].role
+            ra, rb = ends[o.duty_a][1], ends[o.duty_b][1]
             yield nodes["role/" + ra], shares, nodes["role/" + rb]
             yield nodes["role/" + rb], shares, nodes["role/" + ra]
 

@@ -21,6 +21,7 @@ from graph.outfolder import OUTPUT_FILES, check_out_folder, staging_folder
 from graph.overlaps import DEFAULT_THRESHOLD
 from graph.pack import load_pack, load_packs
 from graph.paths import DEFAULT_CORPUS, DEFAULT_CORRECTIONS
+from graph.piece_cache import PieceCache
 from graph.read.documents import Reading, ReadOptions, read_documents
 from graph.read.source import MAX_BYTES, Collected, collect_sources, slugify
 from graph.relate import add_overlaps, relate
@@ -130,12 +131,14 @@ def _build(
         # a model of more than one piece, they are written in a process of their own while the
         # graph is emitted
         jobs, aside = _spread(options.jobs, model)
+        # the graph's pieces of an earlier build, kept beside its readings
+        kept = PieceCache(options.cache / "pieces") if options.cache is not None else None
         views = Aside(_write_views, _Views(model, staging, options.page_stores), fork=aside)
         try:
             turtle = staging / "org.ttl"
             with clock("emit"):  # pieces of Turtle and JSON-LD from the workers, written in their order
                 parts = graph_pieces(model)
-                pieces = serialized_pieces(model, parts, ontology=load_ontology(), jobs=jobs)
+                pieces = serialized_pieces(model, parts, ontology=load_ontology(), jobs=jobs, cache=kept)
                 with closing(pieces):  # a failed write stops the workers at once
                     count = write_graph_files(
                         pieces, turtle, staging / "org.jsonld", written=lambda done: progress("emit", done, len(parts))
@@ -152,8 +155,9 @@ def _build(
                     report["warnings"].append(f"{count} triples: SHACL check skipped; run 'rolegraph validate'")
                 # no timings here: the same input must give the same bytes (the benchmark reports them)
                 report = {**report, "skipped_files": [{"file": str(p), "reason": why} for p, why in paths.skipped]}
-                # the one entry that differs between a clean build and one from the cache
+                # the two entries that differ between a clean build and one from the cache
                 report = {**report, "reading_cache": {"documents": len(documents), "from_cache": reading.cached}}
+                report = {**report, "piece_cache": {"pieces": len(parts), "from_cache": kept.hits if kept else 0}}
                 report = {**report, "outputs": list(OUTPUT_FILES)}
                 # orjson: the same bytes as json.dumps(indent=2, ensure_ascii=False), 14 times faster
                 (staging / "build-report.json").write_bytes(
@@ -168,6 +172,8 @@ def _build(
             if loader is not None:
                 with clock("store"):  # what is left of the store's load once the rest is written
                     loader.finish()
+            if kept is not None:
+                kept.prune()
         except BaseException:
             views.close()
             if loader is not None:

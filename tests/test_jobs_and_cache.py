@@ -45,6 +45,7 @@ def _files(out: Path) -> dict[str, bytes]:
 def _without_cache_entry(report: bytes) -> dict[str, object]:
     data = json.loads(report)
     data.pop("reading_cache")
+    data.pop("piece_cache")
     return data
 
 
@@ -56,10 +57,16 @@ def test_one_job_and_two_give_the_same_five_files(tmp_path: Path) -> None:
     assert _files(one.out) == _files(two.out)
 
 
+def _small_pieces(monkeypatch: MonkeyPatch) -> None:
+    """Pieces of about two posts and one overlap, so that the nine posts make several pieces."""
+    monkeypatch.setattr(emit, "POSTS_PER_PIECE", 2)
+    monkeypatch.setattr(emit, "OVERLAPS_PER_PIECE", 1)
+
+
 def _watch_processes(tmp_path: Path, monkeypatch: MonkeyPatch) -> tuple[Path, Path]:
-    """Pieces of two posts and one overlap, so that the nine posts make five pieces; each piece,
-    and the page with overlaps.csv, leaves a file named after the process that made it (in the
-    two folders returned)."""
+    """Small pieces; each piece, and the page with overlaps.csv, leaves a file named after the
+    process that made it (in the two folders returned)."""
+    _small_pieces(monkeypatch)
     pieces_by, views_by = tmp_path / "pieces-by", tmp_path / "views-by"
     pieces_by.mkdir()
     views_by.mkdir()
@@ -75,8 +82,6 @@ def _watch_processes(tmp_path: Path, monkeypatch: MonkeyPatch) -> tuple[Path, Pa
         (views_by / str(os.getpid())).touch()
         return real_views(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(emit, "POSTS_PER_PIECE", 2)
-    monkeypatch.setattr(emit, "OVERLAPS_PER_PIECE", 1)
     monkeypatch.setattr(emit, "serialize_piece", tell)
     monkeypatch.setattr(pipeline, "_write_views", tell_views)  # the page and overlaps.csv
     return pieces_by, views_by
@@ -88,6 +93,7 @@ def _pids(folder: Path) -> set[int]:
 
 def test_the_graph_made_in_pieces_by_two_workers_is_the_graph_made_here(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
     corpus = _corpus(tmp_path / "docs")
+    _small_pieces(monkeypatch)
     one = _build(corpus, tmp_path / "one", jobs=1)
     pieces_by, views_by = _watch_processes(tmp_path, monkeypatch)
     monkeypatch.setattr(workers, "available_bytes", lambda: None)  # whatever this machine has free
@@ -104,6 +110,7 @@ def test_a_build_short_of_memory_forks_no_worker_and_says_so(
 ) -> None:
     """No memory left for a fork: the five pieces, the page and the CSV are made here."""
     corpus = _corpus(tmp_path / "docs")
+    _small_pieces(monkeypatch)
     one = _build(corpus, tmp_path / "one", jobs=1)
     pieces_by, views_by = _watch_processes(tmp_path, monkeypatch)
     monkeypatch.setattr(workers, "available_bytes", lambda: 1)

@@ -1,0 +1,251 @@
+"""The graph's pieces kept between builds: a rebuild takes the pieces whose inputs did not change,
+and gives the bytes of a clean build; a piece whose inputs changed in any way is made again."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+from pytest import MonkeyPatch
+
+from graph import emit, piece_cache
+from graph.emit import Emitter, Piece, _runs
+from graph.model import Duty, Mark, OrgModel, Overlap, Post, PostField
+from graph.outfolder import OUTPUT_FILES
+from graph.piece_cache import PieceCache
+from graph.pipeline import BuildOptions, BuildResult, build
+from graph.serialize import Serialized
+
+STORE = (
+    "第一篇:{name}门店岗位职责\n出纳岗位职责\n1、登记现金日记账。\n2、保管门店的印章。\n"
+    "会计岗位职责\n1、审核凭证。\n2、编制报表。\n3、保管门店的印章。\n"
+)
+STORES = ("north", "south", "east", "west")
+
+
+def _corpus(folder: Path) -> Path:
+    folder.mkdir()
+    for name in STORES:
+        (folder / f"{name}.txt").write_text(STORE.format(name=name), encoding="utf-8")
+    return folder
+
+
+def _build(corpus: Path, out: Path, **options: Any) -> BuildResult:
+    return build(BuildOptions(sources=(corpus,), out=out, validate=False, **options))
+
+
+def _graph_files(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in OUTPUT_FILES if name != "build-report.json"}
+
+
+@pytest.fixture
+def small_pieces(monkeypatch: MonkeyPatch) -> None:
+    """Pieces of one or two posts and of one overlap: the four stores' eight posts make several."""
+    monkeypatch.setattr(emit, "POSTS_PER_PIECE", 2)
+    monkeypatch.setattr(emit, "OVERLAPS_PER_PIECE", 1)
+
+
+@pytest.mark.usefixtures("small_pieces")
+def test_a_build_with_nothing_changed_takes_every_piece_of_posts_and_overlaps_from_the_cache(tmp_path: Path) -> None:
+    corpus, cache = _corpus(tmp_path / "docs"), tmp_path / "cache"
+    first = _build(corpus, tmp_path / "first", cache=cache)
+    pieces = first.report["piece_cache"]["pieces"]
+    assert first.report["piece_cache"]["from_cache"] == 0
+    # pieces of about two posts are runs of one to four, cut after any post once one is held:
+    # each of the 8 posts is a piece, and each overlap (of the four 保管门店的印章 duties)
+    assert first.report["counts"]["posts"] == 8 and pieces > 3
+    again = _build(corpus, tmp_path / "again", cache=cache, jobs=2)
+    # all but the head, the reporting lines and the rest, which are made afresh each build
+    assert again.report["piece_cache"] == {"pieces": pieces, "from_cache": pieces - 3}
+    assert _graph_files(again.out) == _graph_files(first.out)
+
+
+@pytest.mark.usefixtures("small_pieces")
+def test_a_rebuild_after_one_store_changed_gives_the_bytes_of_a_clean_build(tmp_path: Path) -> None:
+    corpus, cache = _corpus(tmp_path / "docs"), tmp_path / "cache"
+    _build(corpus, tmp_path / "first", cache=cache)
+    (corpus / "south.txt").write_text(STORE.format(name="south") + "4、盘点现金。\n", encoding="utf-8")
+    (corpus / "east.txt").write_text(STORE.format(name="east").replace("审核凭证", "审核原始凭证"), encoding="utf-8")
+    rebuilt = _build(corpus, tmp_path / "rebuilt", cache=cache)
+    clean = _build(corpus, tmp_path / "clean")
+    assert clean.report["counts"]["duties"] == 4 * 5 + 1  # the new 盘点 duty is read
+    assert clean.report["piece_cache"]["from_cache"] == 0
+    assert 0 < rebuilt.report["piece_cache"]["from_cache"] < rebuilt.report["piece_cache"]["pieces"] - 3
+    assert _graph_files(rebuilt.out) == _graph_files(clean.out)
+    assert "盘点现金".encode() in (rebuilt.out / "org.ttl").read_bytes()
+    assert "审核原始凭证".encode() in (rebuilt.out / "org.ttl").read_bytes()
+
+
+@pytest.mark.usefixtures("small_pieces")
+def test_a_damaged_piece_is_made_again(tmp_path: Path) -> None:
+    corpus, cache = _corpus(tmp_path / "docs"), tmp_path / "cache"
+    first = _build(corpus, tmp_path / "first", cache=cache)
+    files = [p for p in (cache / "pieces").glob("*/*/*") if p.is_file()]
+    assert files
+    for i, file in enumerate(files):  # cut short, emptied, or not a piece at all
+        file.write_bytes((file.read_bytes()[:30], b"", b"RGP1 not a piece")[i % 3])
+    again = _build(corpus, tmp_path / "again", cache=cache, jobs=2)
+    assert again.report["piece_cache"]["from_cache"] == 0
+    assert _graph_files(again.out) == _graph_files(first.out)
+    third = _build(corpus, tmp_path / "third", cache=cache)  # the pieces made again were kept
+    assert third.report["piece_cache"]["from_cache"] == first.report["piece_cache"]["pieces"] - 3
+
+
+def _turtle(emitter: Emitter, piece: Piece) -> bytes:
+    out = io.BytesIO()
+    ox.serialize(emitter.triples(piece), out, format=ox.RdfFormat.N_TRIPLES)
+    return out.getvalue()
+
+
+def _changed(value: object) -> object:
+    """Another value of the same kind."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + 1
+    if isinstance(value, float):
+        return value / 2 + 0.01
+    if isinstance(value, str):
+        return value + "改"
+    if value is None:
+        return "改"
+    if isinstance(value, tuple):
+        return value[:-1] if value else ("改",)
+    raise AssertionError(f"no change made for {value!r}")
+
+
+def _replaced(item: Any, name: str, value: object) -> Any:
+    changes: dict[str, Any] = {name: value}
+    return dataclasses.replace(item, **changes)
+
+
+def _with_post(model: OrgModel, i: int, post: Post) -> OrgModel:
+    return dataclasses.replace(model, posts=(*model.posts[:i], post, *model.posts[i + 1 :]))
+
+
+def _inputs_follow_the_triples(model: OrgModel, changed: OrgModel, piece: Piece) -> bool:
+    """Whether the piece's triples differ between the two models; asserts its inputs differ then."""
+    before, after = Emitter(model, ontology=[]), Emitter(changed, ontology=[])
+    differ = _turtle(before, piece) != _turtle(after, piece)
+    if differ:
+        assert before.inputs(piece) != after.inputs(piece)
+    return differ
+
+
+def test_every_value_a_piece_of_posts_is_made_of_is_in_its_inputs(built: BuildResult) -> None:
+    """Each field of a post and of its first duty, changed in turn: wherever the piece's triples
+    change, its inputs (the key in the cache) change too."""
+    i = next(i for i, p in enumerate(built.model.posts) if p.summary and p.duties[0].themes)
+    post = dataclasses.replace(built.model.posts[i], fields=(PostField("superior", "直接上级", "总经理", 3),))
+    model, piece = _with_post(built.model, i, post), Piece("posts", i, i + 1)
+    seen = []
+    for f in dataclasses.fields(Post):
+        if f.name in ("source", "duties"):
+            continue
+        value = _changed(getattr(post, f.name))
+        changed = _with_post(model, i, _replaced(post, f.name, value))
+        if _inputs_follow_the_triples(model, changed, piece):
+            seen.append(f.name)
+    for f in dataclasses.fields(Duty):
+        duty = _replaced(post.duties[0], f.name, _changed(getattr(post.duties[0], f.name)))
+        changed = _with_post(model, i, dataclasses.replace(post, duties=(duty, *post.duties[1:])))
+        if _inputs_follow_the_triples(model, changed, piece):
+            seen.append("duty." + f.name)
+    # the test saw the triples change for what a post says in the graph (and not for the fields)
+    assert {"id", "label", "role", "org_id", "line", "summary", "duty.label", "duty.themes", "duty.line"} <= set(seen)
+    assert "fields" not in seen
+
+
+def test_a_source_whose_locators_changed_changes_the_inputs_of_its_posts(built: BuildResult) -> None:
+    """A Word document's 'table 2, row 3' is read from the source, not the post."""
+    model = built.model
+    post = model.posts[0]
+    source = next(s for s in model.sources if s.slug == post.source)
+    marks = tuple(Mark(where=f"table 1, row {n}") for n in range(1, len(source.lines) + 1))
+    located = dataclasses.replace(source, marks=marks)
+    changed = dataclasses.replace(model, sources=tuple(located if s is source else s for s in model.sources))
+    assert _inputs_follow_the_triples(model, changed, Piece("posts", 0, 1))
+
+
+def test_every_value_a_piece_of_overlaps_is_made_of_is_in_its_inputs(built: BuildResult) -> None:
+    model = built.model
+    firsts = Emitter(model, ontology=[]).firsts
+    # an overlap with themes that is the first to tie its two roles (it says their sharesDutyWith)
+    i = next(i for i, o in enumerate(model.overlaps) if o.themes and firsts[i] & emit.ROLE_PAIR)
+    overlap, piece = model.overlaps[i], Piece("overlaps", i, i + 1)
+    seen = []
+    for f in dataclasses.fields(Overlap):
+        if f.name in ("duty_a", "duty_b"):
+            continue
+        value = _changed(getattr(overlap, f.name))
+        overlaps = (*model.overlaps[:i], _replaced(overlap, f.name, value), *model.overlaps[i + 1 :])
+        changed = dataclasses.replace(model, overlaps=overlaps)
+        if _inputs_follow_the_triples(model, changed, piece):
+            seen.append(f.name)
+    assert seen == ["id", "score", "themes"]
+    # the role of one side's post, which the overlap's sharesDutyWith edge between roles names
+    owner = model.duty_owner[overlap.duty_a]
+    k = model.posts.index(owner)
+    changed = _with_post(model, k, dataclasses.replace(owner, role=owner.role + "改"))
+    assert _inputs_follow_the_triples(model, changed, piece)
+
+
+def test_an_item_added_changes_the_runs_near_it_alone() -> None:
+    ids = [f"post/store-{n:04d}/岗位{n % 7}" for n in range(400)]
+    runs = list(_runs(ids, 20))
+    assert [a for a, _ in runs] == [0, *(b for _, b in runs[:-1])] and runs[-1][1] == 400  # the whole list, in order
+    assert all(10 <= b - a <= 40 for a, b in runs[:-1])  # half to twice the size asked for
+    held = {tuple(ids[a:b]) for a, b in runs}
+    for at in (0, 100, 399):  # a post added at the start, inside, before the last
+        added = [*ids[:at], "post/store-0000/新岗位", *ids[at:]]
+        moved = [tuple(added[a:b]) for a, b in _runs(added, 20)]
+        # the run that holds the new item, and at most the next, are new; the cache holds the others
+        assert len(held - set(moved)) <= 2 and len(set(moved) - held) <= 2, at
+
+
+def _piece(size: int) -> Serialized:
+    return Serialized(b"t" * size, b"", 1)
+
+
+def test_pruning_removes_the_least_recently_used_older_pieces_beyond_this_builds_bytes(tmp_path: Path) -> None:
+    """Each piece file is a header of 20 bytes and its bytes: three older pieces of 100 (120 on
+    disk each, 360 in all) and this build's one of 150 (170), so older pieces may hold 170 bytes:
+    the oldest two are removed (360 → 240 → 120)."""
+    old = PieceCache(tmp_path / "pieces")
+    folder = old.folder
+    for age, key in ((300, "aa01"), (200, "aa02"), (100, "aa03")):
+        old.store(key, _piece(100))
+        os.utime(folder / "aa" / key, (1_000_000 - age, 1_000_000 - age))
+    now = PieceCache(tmp_path / "pieces")
+    now.store("bb04", _piece(150))
+    assert now.prune() == 2
+    assert sorted(p.name for p in folder.glob("*/*")) == ["aa03", "bb04"]
+    assert now.load("bb04") == _piece(150)
+    again = PieceCache(tmp_path / "pieces")  # a piece taken from the cache counts as used
+    assert again.load("aa03") == _piece(100)
+    assert again.prune() == 1 and sorted(p.name for p in folder.glob("*/*")) == ["aa03"]
+
+
+def test_a_folder_that_cannot_be_written_only_makes_the_next_build_slower(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    cache = PieceCache(blocked / "pieces")
+    cache.store("cc05", _piece(10))
+    assert cache.load("cc05") is None and cache.prune() == 0
+
+
+def test_the_pieces_of_another_version_of_the_emitter_are_removed(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    older = PieceCache(tmp_path / "pieces")
+    older.store("dd06", _piece(10))
+    monkeypatch.setattr(piece_cache, "emitter_version", lambda: "0123456789abcdef")
+    now = PieceCache(tmp_path / "pieces")
+    assert now.load("dd06") is None  # a key of the other version is not looked for there
+    now.store("dd07", _piece(10))
+    now.prune()
+    assert [p.name for p in (tmp_path / "pieces").iterdir()] == ["0123456789abcdef"]
+    assert now.load("dd07") == _piece(10)
