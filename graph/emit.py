@@ -28,7 +28,7 @@ from graph.paths import ONTOLOGY_FILE
 from graph.piece_cache import PieceCache
 from graph.relate import summary_id
 from graph.script import normalize, script_tag
-from graph.serialize import Serialized, serialize_piece
+from graph.serialize import Serialized, Stored, serialize_piece
 from graph.workers import ordered_map
 
 PREFIXES = {
@@ -231,7 +231,7 @@ def serialized_pieces(
     ontology: Triples | None = None,
     jobs: int = 1,
     cache: PieceCache | None = None,
-) -> Generator[Serialized, None, None]:
+) -> Generator[Serialized | Stored, None, None]:
     """The graph's ``pieces`` (``graph_pieces``) as Turtle and JSON-LD, in their order, each
     made and serialized in a worker when ``jobs`` > 1, or taken from ``cache`` when it holds the
     piece made of the same inputs (and kept there when made). Joined, they are the bytes of one
@@ -242,20 +242,24 @@ def serialized_pieces(
     return _through(cache, emitter, pieces, jobs)
 
 
-def _through(cache: PieceCache, emitter: Emitter, pieces: Sequence[Piece], jobs: int) -> Generator[Serialized, None, None]:
+def _through(
+    cache: PieceCache, emitter: Emitter, pieces: Sequence[Piece], jobs: int
+) -> Generator[Serialized | Stored, None, None]:
     keys = [None if (inputs := emitter.inputs(p)) is None else cache.key(p.part, inputs) for p in pieces]
     held = [key is not None and cache.holds(key) for key in keys]
     made = ordered_map(_serialized, emitter, [p for p, h in zip(pieces, held, strict=True) if not h], jobs=jobs)
     with closing(made):  # closed early (a failed write), the workers stop at once
         for piece, key, h in zip(pieces, keys, held, strict=True):
             found = cache.load(key) if h and key is not None else None
-            if found is None:
-                # a piece the cache did not hold is the workers' next; one that went missing or
-                # was damaged since it was looked for is made here
-                found = _serialized(emitter, piece) if h else next(made)
-                if key is not None:
-                    cache.store(key, found)
-            yield found
+            if found is not None:
+                yield found
+                continue
+            # a piece the cache did not hold is the workers' next; one that went missing or was
+            # damaged since it was looked for is made here
+            fresh = _serialized(emitter, piece) if h else next(made)
+            if key is not None:
+                cache.store(key, fresh)
+            yield fresh
 
 
 def _serialized(emitter: Emitter, piece: Piece) -> Serialized:

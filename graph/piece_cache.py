@@ -23,15 +23,15 @@ from importlib.metadata import version
 from pathlib import Path
 
 from graph import __version__
-from graph.serialize import Serialized
+from graph.serialize import Serialized, Stored
 
 log = logging.getLogger(__name__)
 GRAPH_DIR = Path(__file__).resolve().parent
 # the code a piece's bytes depend on, beside the values it is made from
 EMIT_CODE = ("emit.py", "serialize.py", "namespace.py", "script.py", "memo.py", "model.py", "relate.py")
 LIBRARIES = ("pyoxigraph", "opencc")
-_MAGIC = b"RGP1"
-_HEADER = struct.Struct("<4sQQ")  # magic, bytes of Turtle, triples; the JSON-LD follows the Turtle
+_MAGIC = b"RGP2"
+_HEADER = struct.Struct("<4sQQQ")  # magic, bytes of Turtle, bytes of JSON-LD, triples; then both
 KEEP_OLD = 1.0  # older pieces kept, as a share of this build's bytes
 
 
@@ -53,23 +53,31 @@ class PieceCache:
     def holds(self, key: str) -> bool:
         return self._path(key).is_file()
 
-    def load(self, key: str) -> Serialized | None:
-        """The piece of this key, or None where it is absent or damaged."""
+    def load(self, key: str) -> Stored | None:
+        """The piece of this key, open, as spans of its file; None where it is absent or damaged
+        (its header wrong, its size not the header's)."""
         path = self._path(key)
         try:
-            data = path.read_bytes()
-            os.utime(path)  # recently used: kept by the next prune
+            f = path.open("rb")
         except OSError:
             return None
-        if len(data) < _HEADER.size:
+        try:
+            header = f.read(_HEADER.size)
+            size = os.fstat(f.fileno()).st_size
+            os.utime(path)  # recently used: kept by the next prune
+        except OSError:
+            f.close()
             return None
-        magic, turtle, triples = _HEADER.unpack_from(data)
-        if magic != _MAGIC or _HEADER.size + turtle > len(data):
+        if len(header) < _HEADER.size or _HEADER.unpack(header)[0] != _MAGIC:
+            f.close()
+            return None
+        _, turtle, jsonld, triples = _HEADER.unpack(header)
+        if _HEADER.size + turtle + jsonld != size:
+            f.close()
             return None
         self.used.add(key)
         self.hits += 1
-        body = memoryview(data)[_HEADER.size :]
-        return Serialized(bytes(body[:turtle]), bytes(body[turtle:]), triples)
+        return Stored(f, (_HEADER.size, turtle), (_HEADER.size + turtle, jsonld), triples)
 
     def store(self, key: str, piece: Serialized) -> None:
         """Write a piece atomically; a cache that cannot be written is only a slower next build."""
@@ -79,7 +87,7 @@ class PieceCache:
             path.parent.mkdir(parents=True, exist_ok=True)
             partial = path.with_suffix(f".{os.getpid()}.partial")
             with partial.open("wb") as f:
-                f.write(_HEADER.pack(_MAGIC, len(piece.turtle), piece.triples))
+                f.write(_HEADER.pack(_MAGIC, len(piece.turtle), len(piece.jsonld), piece.triples))
                 f.write(piece.turtle)
                 f.write(piece.jsonld)
             partial.replace(path)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import io
 import itertools
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -141,6 +142,19 @@ def serialize_piece(triples: Iterable[ox.Triple], *, prefixes: dict[str, str], p
     return Serialized(_fix_turtle(turtle), _fix_json(jsonld), len(made))
 
 
+@dataclass(frozen=True)
+class Stored:
+    """A piece kept in a file (``graph.piece_cache``), open: its Turtle and its JSON-LD as spans
+    of the file's bytes, copied into the graph's files by the kernel without passing through
+    here. Held open from the moment it was found good, so that a build pruning the same cache
+    meanwhile takes nothing from it."""
+
+    file: BinaryIO
+    turtle: tuple[int, int]  # (offset, length)
+    jsonld: tuple[int, int]
+    triples: int
+
+
 @functools.lru_cache(maxsize=8)
 def _preamble(prefixes: tuple[tuple[str, str], ...]) -> bytes:
     """The @prefix lines Oxigraph writes before the first triple (none are written for none)."""
@@ -156,7 +170,11 @@ def _serialized(triples: list[ox.Triple], fmt: ox.RdfFormat, prefixes: dict[str,
 
 
 def write_graph_files(
-    pieces: Iterable[Serialized], turtle: Path, jsonld: Path, *, written: Callable[[int], None] = lambda _: None
+    pieces: Iterable[Serialized | Stored],
+    turtle: Path,
+    jsonld: Path,
+    *,
+    written: Callable[[int], None] = lambda _: None,
 ) -> int:
     """The pieces, in their order, as one Turtle file and one JSON-LD file; how many triples.
     ``written`` is told how many pieces are written after each."""
@@ -164,15 +182,42 @@ def write_graph_files(
     with turtle.open("wb") as ttl, jsonld.open("wb") as js:
         js.write(b"[")
         for done, piece in enumerate(pieces, 1):
-            ttl.write(piece.turtle)
-            if piece.jsonld:
-                js.write(separator + piece.jsonld)
-                separator = b","
+            if isinstance(piece, Stored):
+                with piece.file as source:
+                    _copy(source, piece.turtle, ttl)
+                    if piece.jsonld[1]:
+                        js.write(separator)
+                        _copy(source, piece.jsonld, js)
+                        separator = b","
+            else:
+                ttl.write(piece.turtle)
+                if piece.jsonld:
+                    js.write(separator + piece.jsonld)
+                    separator = b","
             count += piece.triples
             written(done)
         ttl.write(b"\n")
         js.write(b"]\n")
     return count
+
+
+def _copy(source: BinaryIO, span: tuple[int, int], target: BinaryIO) -> None:
+    """A span of one file's bytes to the end of another: copied in the kernel where it can
+    (copy_file_range), else read and written."""
+    offset, left = span
+    target.flush()
+    try:
+        while left:
+            done = os.copy_file_range(source.fileno(), target.fileno(), left, offset)
+            if done == 0:
+                raise RolegraphError(f"{getattr(source, 'name', '?')}: a piece of the cache is shorter than it says")
+            offset, left = offset + done, left - done
+    except (OSError, AttributeError):  # another file system, an older kernel, not Linux
+        source.seek(offset)
+        data = source.read(left)
+        if len(data) != left:
+            raise RolegraphError(f"{getattr(source, 'name', '?')}: a piece of the cache is shorter than it says") from None
+        target.write(data)
 
 
 def read_graph(path: Path, into: Graph | None = None) -> Graph:

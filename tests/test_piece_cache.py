@@ -19,7 +19,7 @@ from graph.model import Duty, Mark, OrgModel, Overlap, Post, PostField
 from graph.outfolder import OUTPUT_FILES
 from graph.piece_cache import PieceCache
 from graph.pipeline import BuildOptions, BuildResult, build
-from graph.serialize import Serialized
+from graph.serialize import Serialized, Stored, write_graph_files
 
 STORE = (
     "第一篇:{name}门店岗位职责\n出纳岗位职责\n1、登记现金日记账。\n2、保管门店的印章。\n"
@@ -87,8 +87,9 @@ def test_a_damaged_piece_is_made_again(tmp_path: Path) -> None:
     first = _build(corpus, tmp_path / "first", cache=cache)
     files = [p for p in (cache / "pieces").glob("*/*/*") if p.is_file()]
     assert files
-    for i, file in enumerate(files):  # cut short, emptied, or not a piece at all
-        file.write_bytes((file.read_bytes()[:30], b"", b"RGP1 not a piece")[i % 3])
+    for i, file in enumerate(files):  # cut short in its header or by its last byte, emptied, or not a piece
+        data = file.read_bytes()
+        file.write_bytes((data[:30], data[:-1], b"", b"RGP2 not a piece")[i % 4])
     again = _build(corpus, tmp_path / "again", cache=cache, jobs=2)
     assert again.report["piece_cache"]["from_cache"] == 0
     assert _graph_files(again.out) == _graph_files(first.out)
@@ -212,10 +213,21 @@ def _piece(size: int) -> Serialized:
     return Serialized(b"t" * size, b"", 1)
 
 
+def _read(found: Stored | None) -> Serialized | None:
+    """A piece found in the cache, read back from its file."""
+    if found is None:
+        return None
+    with found.file as f:
+        f.seek(found.turtle[0])
+        turtle = f.read(found.turtle[1])
+        jsonld = f.read(found.jsonld[1])
+    return Serialized(turtle, jsonld, found.triples)
+
+
 def test_pruning_removes_the_least_recently_used_older_pieces_beyond_this_builds_bytes(tmp_path: Path) -> None:
-    """Each piece file is a header of 20 bytes and its bytes: three older pieces of 100 (120 on
-    disk each, 360 in all) and this build's one of 150 (170), so older pieces may hold 170 bytes:
-    the oldest two are removed (360 → 240 → 120)."""
+    """Each piece file is a header of 28 bytes and its bytes: three older pieces of 100 (128 on
+    disk each, 384 in all) and this build's one of 150 (178), so older pieces may hold 178 bytes:
+    the oldest two are removed (384 → 256 → 128)."""
     old = PieceCache(tmp_path / "pieces")
     folder = old.folder
     for age, key in ((300, "aa01"), (200, "aa02"), (100, "aa03")):
@@ -225,9 +237,9 @@ def test_pruning_removes_the_least_recently_used_older_pieces_beyond_this_builds
     now.store("bb04", _piece(150))
     assert now.prune() == 2
     assert sorted(p.name for p in folder.glob("*/*")) == ["aa03", "bb04"]
-    assert now.load("bb04") == _piece(150)
+    assert _read(now.load("bb04")) == _piece(150)
     again = PieceCache(tmp_path / "pieces")  # a piece taken from the cache counts as used
-    assert again.load("aa03") == _piece(100)
+    assert _read(again.load("aa03")) == _piece(100)
     assert again.prune() == 1 and sorted(p.name for p in folder.glob("*/*")) == ["aa03"]
 
 
@@ -248,4 +260,29 @@ def test_the_pieces_of_another_version_of_the_emitter_are_removed(tmp_path: Path
     now.store("dd07", _piece(10))
     now.prune()
     assert [p.name for p in (tmp_path / "pieces").iterdir()] == ["0123456789abcdef"]
-    assert now.load("dd07") == _piece(10)
+    assert _read(now.load("dd07")) == _piece(10)
+
+
+def test_pieces_from_the_cache_are_written_as_the_same_bytes_whether_the_kernel_copies_them_or_not(
+    tmp_path: Path, monkeypatch: MonkeyPatch
+) -> None:
+    made = [
+        Serialized(b"<a> <b> <c> .\n", b'{"@id":"a"}', 1),
+        Serialized(b"", b"", 0),
+        Serialized(b"<d> <e> <f> .\n", b'{"@id":"d"}', 1),
+    ]
+    cache = PieceCache(tmp_path / "pieces")
+    for i, piece in enumerate(made):
+        cache.store(f"ee{i}", piece)
+    expected = (b"<a> <b> <c> .\n<d> <e> <f> .\n\n", b'[{"@id":"a"},{"@id":"d"}]\n')
+    assert write_graph_files(made, tmp_path / "a.ttl", tmp_path / "a.jsonld") == 2
+    assert ((tmp_path / "a.ttl").read_bytes(), (tmp_path / "a.jsonld").read_bytes()) == expected
+
+    def refused(*_: object) -> int:
+        raise OSError(18, "Invalid cross-device link")
+
+    for name, copy in (("kernel", os.copy_file_range), ("read", refused)):
+        monkeypatch.setattr(os, "copy_file_range", copy)
+        stored = [cache.load(f"ee{i}") for i in range(3)]
+        assert write_graph_files(stored, tmp_path / f"{name}.ttl", tmp_path / f"{name}.jsonld") == 2  # type: ignore[arg-type]
+        assert ((tmp_path / f"{name}.ttl").read_bytes(), (tmp_path / f"{name}.jsonld").read_bytes()) == expected, name
