@@ -13,7 +13,7 @@ import zlib
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from graph.errors import OntologyError
 from graph.memo import Memo
-from graph.model import OrgModel, Post
+from graph.model import OrgModel, Post, ReportingLine
 from graph.namespace import ORG, PROV, RG, RGD
 from graph.paths import ONTOLOGY_FILE
 from graph.piece_cache import PieceCache
@@ -155,6 +155,12 @@ class Emitter:
         self.ends = _ends(model)
         self.firsts = _first_pairs(model, self.ends)
 
+    @cached_property
+    def line_facts(self) -> list[LineFacts]:
+        """What the reporting lines' triples are made of: worked out once, for the key of their
+        piece and for the piece."""
+        return _reporting_facts(self.model)
+
     def triples(self, piece: Piece) -> Iterator[ox.Triple]:
         model = self.model
         parts: tuple[Spo, ...]
@@ -163,7 +169,7 @@ class Emitter:
         elif piece.part == "posts":
             parts = tuple(_post(p, self.sources[p.source].where) for p in model.posts[piece.start : piece.stop])
         elif piece.part == "reporting":
-            parts = (_reporting(model),)
+            parts = (_reporting(self.line_facts),)
         elif piece.part == "overlaps":
             parts = (_overlaps(model, self.ends, self.firsts, piece.start, piece.stop),)
         else:
@@ -173,19 +179,25 @@ class Emitter:
         return itertools.chain(self.ontology, made) if piece.part == "head" else made
 
     def inputs(self, piece: Piece) -> bytes | None:
-        """Every value ``triples(piece)`` reads from the model, as bytes (the key of the piece in
-        the cache, beside the emitter's code), or None for a part made afresh each build: the
-        head, the reporting lines and the rest read the whole model, and take a second or two.
-        What ``_post`` and ``_overlaps`` read must be named here."""
+        """Every value ``triples(piece)`` reads, as bytes (the key of the piece in the cache,
+        beside the emitter's code), or None for the head, made afresh each build (a tenth of a
+        second; it reads the sources, organizations, roles, departments and themes whole).
+        What ``_post``, ``_overlaps`` and the rest read must be named here; the reporting lines'
+        triples are made from their facts alone."""
+        model = self.model
         if piece.part == "posts":
-            posts = self.model.posts[piece.start : piece.stop]
+            posts = model.posts[piece.start : piece.stop]
             return orjson.dumps([(post, self._places(post)) for post in posts])
         if piece.part == "overlaps":
-            overlaps = self.model.overlaps[piece.start : piece.stop]
+            overlaps = model.overlaps[piece.start : piece.stop]
             firsts = self.firsts[piece.start : piece.stop]
             ends = self.ends
             pairs = [(ends[o.duty_a], ends[o.duty_b]) if first else None for o, first in zip(overlaps, firsts, strict=True)]
             return orjson.dumps([overlaps, firsts.hex(), pairs])
+        if piece.part == "reporting":
+            return orjson.dumps(self.line_facts)
+        if piece.part == "rest":
+            return orjson.dumps([model.themes, model.theme_shares, model.theme_counts, model.clusters])
         return None
 
     def _places(self, post: Post) -> list[str]:
@@ -390,15 +402,33 @@ def _location(s: ox.NamedNode, where: str) -> Spo:
         yield s, rg("sourceLocation"), ox.Literal(where)
 
 
-def _reporting(model: OrgModel) -> Spo:
+# what a reporting line's triples are made of: the line; the source, organization, line and
+# locator of the post it stands in (None, 0, "" where neither end is a post); whether both ends
+# are posts; the roles of its two ends
+LineFacts = tuple[ReportingLine, str | None, str | None, int, str, bool, str, str]
+
+
+def _reporting_facts(model: OrgModel) -> list[LineFacts]:
     posts = model.post_by_id
     line_of = {d.id: d.line for p in model.posts for d in p.duties}
     line_of.update({summary_id(p): p.summary_line or p.line for p in model.posts if p.summary})
     line_of.update({p.id: p.line for p in model.posts})
     sources = {src.slug: src for src in model.sources}
+    facts: list[LineFacts] = []
+    for line in model.reporting:
+        owner = posts.get(line.subordinate) or posts.get(line.superior)
+        at = line.line or line_of.get(line.evidence, 0)
+        where = sources[owner.source].where(at) if owner is not None and at else ""
+        both = line.subordinate in posts and line.superior in posts
+        source, org = (owner.source, owner.org_id) if owner is not None else (None, None)
+        facts.append((line, source, org, at, where, both, model.role_of(line.subordinate), model.role_of(line.superior)))
+    return facts
+
+
+def _reporting(facts: Sequence[LineFacts]) -> Spo:
     post_edges: set[tuple[str, str]] = set()
     role_edges: set[tuple[str, str]] = set()
-    for line in model.reporting:
+    for line, source, org, at, where, both, sub_role, sup_role in facts:
         s, sub, sup = node(line.id), node(line.subordinate), node(line.superior)
         yield s, A, rg("ReportingLine")
         yield s, rg("subordinate"), sub
@@ -406,18 +436,15 @@ def _reporting(model: OrgModel) -> Spo:
         yield s, rg("evidence"), node(line.evidence)
         yield s, rg("cue"), label(line.cue)
         yield s, rg("basis"), ox.Literal(line.basis)
-        owner = posts.get(line.subordinate) or posts.get(line.superior)
-        if owner is not None:
-            yield s, rg("sourceDocument"), node("source/" + owner.source)
-            yield s, rg("inOrganization"), node(owner.org_id)
-        at = line.line or line_of.get(line.evidence, 0)
+        if source is not None and org is not None:
+            yield s, rg("sourceDocument"), node("source/" + source)
+            yield s, rg("inOrganization"), node(org)
         if at:
             yield s, rg("sourceLine"), integer(at)
-        if owner is not None and at:
-            yield from _location(s, sources[owner.source].where(at))
-        if line.subordinate in posts and line.superior in posts and _once(post_edges, line.subordinate, line.superior):
+        if source is not None and at:
+            yield from _location(s, where)
+        if both and _once(post_edges, line.subordinate, line.superior):
             yield sub, rg("reportsTo"), sup
-        sub_role, sup_role = model.role_of(line.subordinate), model.role_of(line.superior)
         if sub_role != sup_role and _once(role_edges, sub_role, sup_role):
             yield node("role/" + sub_role), rg("reportsTo"), node("role/" + sup_role)
 
