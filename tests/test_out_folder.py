@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from graph import report
 from graph.cli import main
 from graph.model import OrgModel
 from graph.outfolder import MARKER, OUTPUT_FILES, remove_stale
@@ -164,3 +165,25 @@ def test_overlaps_csv_of_an_empty_model_is_its_header() -> None:
 def test_a_csv_cell_reads_back_as_its_text_with_at_most_a_leading_apostrophe(text: str) -> None:
     cell = next(csv.reader(io.StringIO(csv_text([[text, "x"]]), newline="")))[0]
     assert cell == ("'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text)
+
+
+@given(
+    st.lists(
+        st.one_of(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20), st.integers()),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_a_row_of_overlaps_csv_is_written_as_the_csv_writer_writes_it(cells: list[object]) -> None:
+    """overlaps.csv joins its fields itself (a writer made for each of 744,360 rows took 1.9 s
+    at 1,000 stores): the same bytes as Python's csv writer, quotes, commas, CR and LF included."""
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\r\n").writerow(cells)
+    assert report._fields(cells) + "\r\n" == buffer.getvalue()
+
+
+def test_fields_with_quotes_commas_and_line_ends_are_quoted_as_the_writer_quotes_them() -> None:
+    assert report._fields(["a,b", 'say "hi"', "one\rtwo", "x\ny", "plain", 7, ""]) == (
+        '"a,b","say ""hi""","one\rtwo","x\ny",plain,7,'
+    )
+    assert report._fields([""]) == '""'
