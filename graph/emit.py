@@ -260,19 +260,35 @@ def _through(
 ) -> Generator[Serialized | Stored, None, None]:
     keys = [None if (inputs := emitter.inputs(p)) is None else cache.key(p.part, inputs) for p in pieces]
     held = [key is not None and cache.holds(key) for key in keys]
-    made = ordered_map(_serialized, emitter, [p for p, h in zip(pieces, held, strict=True) if not h], jobs=jobs)
+    asked = [(p, k) for p, k, h in zip(pieces, keys, held, strict=True) if not h]
+    made = ordered_map(_made_and_kept, _Keeping(emitter, cache), asked, jobs=jobs)
     with closing(made):  # closed early (a failed write), the workers stop at once
         for piece, key, h in zip(pieces, keys, held, strict=True):
-            found = cache.load(key) if h and key is not None else None
-            if found is not None:
-                yield found
-                continue
-            # a piece the cache did not hold is the workers' next; one that went missing or was
-            # damaged since it was looked for is made here
-            fresh = _serialized(emitter, piece) if h else next(made)
-            if key is not None:
-                cache.store(key, fresh)
-            yield fresh
+            found: Serialized | Stored | None = cache.load(key) if h and key is not None else None
+            if found is None and not h:  # the workers' next: its key when they kept it, else its bytes
+                result = next(made)
+                found = cache.load(result, made=True) if isinstance(result, str) else result
+            if found is None:  # gone or damaged since it was looked for or kept: made here
+                fresh = _serialized(emitter, piece)
+                if key is not None:
+                    cache.store(key, fresh)
+                found = fresh
+            yield found
+
+
+@dataclass(frozen=True)
+class _Keeping:
+    emitter: Emitter
+    cache: PieceCache
+
+
+def _made_and_kept(keeping: _Keeping, task: tuple[Piece, str | None]) -> Serialized | str:
+    """A piece made and kept in the cache by the worker that made it: its key goes back, and the
+    build copies its bytes from the file (sending them back pickled cost more); its bytes when
+    it has no key or could not be kept."""
+    piece, key = task
+    made = _serialized(keeping.emitter, piece)
+    return key if key is not None and keeping.cache.store(key, made) else made
 
 
 def _serialized(emitter: Emitter, piece: Piece) -> Serialized:

@@ -53,9 +53,9 @@ class PieceCache:
     def holds(self, key: str) -> bool:
         return self._path(key).is_file()
 
-    def load(self, key: str) -> Stored | None:
+    def load(self, key: str, *, made: bool = False) -> Stored | None:
         """The piece of this key, open, as spans of its file; None where it is absent or damaged
-        (its header wrong, its size not the header's)."""
+        (its header wrong, its size not the header's). ``made``: kept by this build, not a hit."""
         path = self._path(key)
         try:
             f = path.open("rb")
@@ -76,11 +76,12 @@ class PieceCache:
             f.close()
             return None
         self.used.add(key)
-        self.hits += 1
+        self.hits += not made
         return Stored(f, (_HEADER.size, turtle), (_HEADER.size + turtle, jsonld), triples)
 
-    def store(self, key: str, piece: Serialized) -> None:
-        """Write a piece atomically; a cache that cannot be written is only a slower next build."""
+    def store(self, key: str, piece: Serialized) -> bool:
+        """Write a piece atomically; whether it was written (a cache that cannot be written is
+        only a slower next build)."""
         path = self._path(key)
         self.used.add(key)
         try:
@@ -93,6 +94,8 @@ class PieceCache:
             partial.replace(path)
         except OSError as e:
             log.warning("cannot write the graph's pieces to the cache %s: %s", self.folder, e)
+            return False
+        return True
 
     def prune(self) -> int:
         """Remove the pieces of other versions, and older pieces beyond ``KEEP_OLD`` of this

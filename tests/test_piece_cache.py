@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 from pytest import MonkeyPatch
 
-from graph import emit, piece_cache
+from graph import emit, piece_cache, workers
 from graph.emit import Emitter, Piece, _runs
 from graph.model import Duty, Mark, OrgModel, Overlap, Post, PostField, ReportingLine
 from graph.outfolder import OUTPUT_FILES
@@ -314,3 +314,33 @@ def test_pieces_from_the_cache_are_written_as_the_same_bytes_whether_the_kernel_
         stored = [cache.load(f"ee{i}") for i in range(3)]
         assert write_graph_files(stored, tmp_path / f"{name}.ttl", tmp_path / f"{name}.jsonld") == 2  # type: ignore[arg-type]
         assert ((tmp_path / f"{name}.ttl").read_bytes(), (tmp_path / f"{name}.jsonld").read_bytes()) == expected, name
+
+
+@pytest.mark.usefixtures("small_pieces")
+def test_the_workers_keep_the_pieces_they_make_and_the_build_copies_them(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    corpus, kept_by = _corpus(tmp_path / "docs"), tmp_path / "kept-by"
+    kept_by.mkdir()
+    real = PieceCache.store
+
+    def store(self: PieceCache, key: str, piece: Serialized) -> bool:
+        (kept_by / str(os.getpid())).touch()
+        return real(self, key, piece)
+
+    monkeypatch.setattr(PieceCache, "store", store)
+    monkeypatch.setattr(workers, "available_bytes", lambda: None)  # whatever this machine has free
+    two = _build(corpus, tmp_path / "two", cache=tmp_path / "cache", jobs=2)
+    one = _build(corpus, tmp_path / "one", jobs=1)
+    assert two.report["piece_cache"]["from_cache"] == 0
+    keepers = {int(p.name) for p in kept_by.iterdir()}
+    assert len(keepers) == 2 and os.getpid() not in keepers
+    assert _graph_files(two.out) == _graph_files(one.out)
+
+
+@pytest.mark.usefixtures("small_pieces")
+def test_a_cache_that_cannot_be_written_gives_the_graph_all_the_same(tmp_path: Path) -> None:
+    corpus, blocked = _corpus(tmp_path / "docs"), tmp_path / "file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    built = _build(corpus, tmp_path / "out", cache=blocked / "cache", jobs=2)
+    clean = _build(corpus, tmp_path / "clean")
+    assert built.report["piece_cache"]["from_cache"] == 0
+    assert _graph_files(built.out) == _graph_files(clean.out)
