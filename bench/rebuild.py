@@ -4,7 +4,8 @@
 each build in a fresh process as a user runs it (``python build.py … --no-validate``):
 
 1. a clean build with an empty cache (its readings and the graph's pieces are kept as it goes);
-2. one line added to the first document (a duty at its end);
+2. one line added to the first document (a duty at its end), or with ``--change post`` a
+   position added to the middle plain-text document;
 3. the rebuild with that cache: one document is read again, the rest come from the cache, and
    so do the graph's pieces that did not change;
 4. a clean build of the changed corpus with no cache, whose five files must be the same bytes.
@@ -39,12 +40,26 @@ def build(corpus: Path, out: Path, *cache: str) -> float:
     return time.perf_counter() - start
 
 
-def change_one(corpus: Path) -> Path:
-    """Add a duty to the end of the first document (by name): a change its reading must see."""
-    first = sorted(p for p in corpus.rglob("*") if p.is_file())[0]
-    with first.open("a", encoding="utf-8") as f:
-        f.write("\n9、负责门店新能源车辆充电设施的日常检查与记录。\n")
-    return first
+# what --change adds: a duty at the end of the first document, or a position at the end of the
+# middle plain-text document (its posts and overlaps fall in the graph's middle pieces)
+DUTY = "\n9、负责门店新能源车辆充电设施的日常检查与记录。\n"
+POST = "\n充电桩管理员岗位职责\n1、负责门店新能源车辆充电设施的日常检查与记录。\n2、负责充电设施故障的报修与跟进。\n"
+
+
+def change_one(corpus: Path, what: str = "duty") -> Path:
+    """Add a duty or a position to one document: a change its reading must see."""
+    files = sorted(p for p in corpus.rglob("*") if p.is_file())
+    texts = [p for p in files if p.suffix == ".txt"]
+    target = files[0] if what == "duty" else texts[len(texts) // 2]
+    with target.open("a", encoding="utf-8") as f:
+        f.write(DUTY if what == "duty" else POST)
+    return target
+
+
+def counts(out: Path) -> list[int]:
+    """(posts, duties) of a build: the change must show in them."""
+    found = json.loads((out / "build-report.json").read_text(encoding="utf-8"))["counts"]
+    return [found["posts"], found["duties"]]
 
 
 def same_outputs(a: Path, b: Path) -> bool:
@@ -60,6 +75,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--runs", type=int, default=1, help="repeat the clean build and the rebuild (median)")
+    parser.add_argument("--change", choices=("duty", "post"), default="duty", help="what is added to one document")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="rolegraph-rebuild-") as scratch:
@@ -70,7 +86,8 @@ def main() -> None:
         for run in range(args.runs):
             cache = work / f"cache-{run}"
             cleans.append(build(corpus, work / "out", "--cache", str(cache)))
-            changed = change_one(corpus)
+            before = counts(work / "out")
+            changed = change_one(corpus, args.change)
             rebuilds.append(build(corpus, work / "out", "--cache", str(cache)))
         fresh = build(corpus, work / "fresh", "--no-cache")
         report = json.loads((work / "out" / "build-report.json").read_text(encoding="utf-8"))
@@ -80,7 +97,9 @@ def main() -> None:
             "from_cache": report["reading_cache"]["from_cache"],
             "pieces": report["piece_cache"]["pieces"],
             "pieces_from_cache": report["piece_cache"]["from_cache"],
-            "changed": changed.name,
+            "changed": f"{args.change} added to {changed.name}",
+            "posts_duties_before": before,
+            "posts_duties_after": counts(work / "out"),
             "clean_s": round(statistics.median(cleans), 2),
             "clean_no_cache_s": round(fresh, 2),
             "rebuild_s": round(statistics.median(rebuilds), 2),
