@@ -177,17 +177,53 @@ def test_changing_one_file_rereads_that_file_only(tmp_path: Path) -> None:
     }
 
 
-def test_a_cached_reading_of_moved_bytes_points_to_the_new_path(tmp_path: Path) -> None:
+def test_a_cached_reading_of_a_moved_file_points_to_the_new_path(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     (tmp_path / "a" / "store.txt").write_text(STORE.format(name="x"), encoding="utf-8")
     _build(tmp_path / "a", tmp_path / "out-a", cache=cache)
-    (tmp_path / "b" / "moved.txt").write_text(STORE.format(name="x"), encoding="utf-8")
+    (tmp_path / "b" / "store.txt").write_text(STORE.format(name="x"), encoding="utf-8")
     moved = _build(tmp_path / "b", tmp_path / "out-b", cache=cache)
     assert moved.report["reading_cache"]["from_cache"] == 1
-    assert [s.path.name for s in moved.model.sources] == ["moved.txt"]
-    assert moved.report["sources"][0]["file"] == "moved.txt"
+    assert [s.path for s in moved.model.sources] == [tmp_path / "b" / "store.txt"]
+    assert moved.report["sources"][0]["file"] == "store.txt"
+
+
+UNHEADED = "出纳岗位职责\n1、登记现金日记账。\n会计岗位职责\n审核凭证。\n"  # no heading; a duty with no number
+
+
+def test_a_renamed_file_is_read_again_since_its_reading_holds_its_name(tmp_path: Path) -> None:
+    """With no heading the organization is named after the file, and a warning names the file:
+    the renamed file's graph and report are those of a clean build."""
+    cache, docs = tmp_path / "cache", tmp_path / "docs"
+    docs.mkdir()
+    (docs / "alpha.txt").write_text(UNHEADED, encoding="utf-8")
+    first = _build(docs, tmp_path / "first", cache=cache)
+    assert [o.heading for o in first.model.organizations] == ["alpha"]
+    (docs / "alpha.txt").rename(docs / "gamma.txt")
+    renamed = _build(docs, tmp_path / "renamed", cache=cache)
+    clean = _build(docs, tmp_path / "clean")
+    assert renamed.report["reading_cache"]["from_cache"] == 0
+    assert [o.heading for o in renamed.model.organizations] == ["gamma"]
+    assert any(w.startswith("gamma.txt:4:") for w in renamed.report["warnings"])
+    assert _files(renamed.out)["org.ttl"] == _files(clean.out)["org.ttl"]
+    assert _without_cache_entry(_files(renamed.out)["build-report.json"]) == _without_cache_entry(
+        _files(clean.out)["build-report.json"]
+    )
+
+
+def test_two_files_of_the_same_bytes_keep_their_own_readings(tmp_path: Path) -> None:
+    cache, docs = tmp_path / "cache", tmp_path / "docs"
+    docs.mkdir()
+    for name in ("alpha.txt", "beta.txt"):
+        (docs / name).write_text(UNHEADED, encoding="utf-8")
+    _build(docs, tmp_path / "first", cache=cache)
+    again = _build(docs, tmp_path / "again", cache=cache)
+    clean = _build(docs, tmp_path / "clean")
+    assert again.report["reading_cache"]["from_cache"] == 2
+    assert [o.heading for o in again.model.organizations] == ["alpha", "beta"]
+    assert _files(again.out)["org.ttl"] == _files(clean.out)["org.ttl"]
 
 
 def test_a_damaged_cache_entry_is_read_afresh(tmp_path: Path) -> None:

@@ -143,9 +143,11 @@ def _reader_version() -> str:
 
 def _cache_key(sha256: str, path: Path, options: ReadOptions) -> str:
     """The key of a reading: the digest of the file's bytes, the reader's version, the
-    corrections and the file's suffix (which says how the bytes are read)."""
+    corrections and the file's name. The name says how the bytes are read (its suffix), and a
+    reading holds it: an organization with no heading is named after the file, and the
+    warnings name it. The folder is not in the key: a file moved keeps its reading."""
     digest = hashlib.sha256()
-    for part in (sha256, reader_version(), options.corrections_name, repr(options.corrections), path.suffix):
+    for part in (sha256, reader_version(), options.corrections_name, repr(options.corrections), path.name):
         digest.update(part.encode())
         digest.update(b"\0")
     return digest.hexdigest()
