@@ -18,6 +18,7 @@ import logging
 import os
 import shutil
 import struct
+from contextlib import suppress
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -64,10 +65,11 @@ class PieceCache:
         try:
             header = f.read(_HEADER.size)
             size = os.fstat(f.fileno()).st_size
-            os.utime(path)  # recently used: kept by the next prune
         except OSError:
             f.close()
             return None
+        with suppress(OSError):  # recently used: kept by the next prune (a cache read-only here keeps it anyway)
+            os.utime(path)
         if len(header) < _HEADER.size or _HEADER.unpack(header)[0] != _MAGIC:
             f.close()
             return None

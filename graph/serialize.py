@@ -15,6 +15,7 @@ import itertools
 import os
 import re
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
@@ -203,20 +204,20 @@ def write_graph_files(
 
 def _copy(source: BinaryIO, span: tuple[int, int], target: BinaryIO) -> None:
     """A span of one file's bytes to the end of another: copied in the kernel where it can
-    (copy_file_range), else read and written."""
+    (copy_file_range), else (or for what it left) read and written."""
     offset, left = span
     target.flush()
-    try:
+    with suppress(OSError, AttributeError):  # another file system, an older kernel, not Linux
         while left:
             done = os.copy_file_range(source.fileno(), target.fileno(), left, offset)
-            if done == 0:
-                raise RolegraphError(f"{getattr(source, 'name', '?')}: a piece of the cache is shorter than it says")
+            if done <= 0:
+                break
             offset, left = offset + done, left - done
-    except (OSError, AttributeError):  # another file system, an older kernel, not Linux
+    if left:
         source.seek(offset)
         data = source.read(left)
         if len(data) != left:
-            raise RolegraphError(f"{getattr(source, 'name', '?')}: a piece of the cache is shorter than it says") from None
+            raise RolegraphError(f"{getattr(source, 'name', '?')}: a piece of the cache is shorter than it says")
         target.write(data)
 
 

@@ -169,7 +169,9 @@ def test_a_csv_cell_reads_back_as_its_text_with_at_most_a_leading_apostrophe(tex
 
 @given(
     st.lists(
-        st.one_of(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20), st.integers()),
+        st.one_of(
+            st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20), st.integers(), st.floats(), st.none()
+        ),
         min_size=1,
         max_size=8,
     )

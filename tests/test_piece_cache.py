@@ -3,6 +3,7 @@ and gives the bytes of a clean build; a piece whose inputs changed in any way is
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import io
 import os
@@ -309,7 +310,7 @@ def test_pieces_from_the_cache_are_written_as_the_same_bytes_whether_the_kernel_
     def refused(*_: object) -> int:
         raise OSError(18, "Invalid cross-device link")
 
-    for name, copy in (("kernel", os.copy_file_range), ("read", refused)):
+    for name, copy in (("kernel", os.copy_file_range), ("read", refused), ("none-copied", lambda *_: 0)):
         monkeypatch.setattr(os, "copy_file_range", copy)
         stored = [cache.load(f"ee{i}") for i in range(3)]
         assert write_graph_files(stored, tmp_path / f"{name}.ttl", tmp_path / f"{name}.jsonld") == 2  # type: ignore[arg-type]
@@ -344,3 +345,21 @@ def test_a_cache_that_cannot_be_written_gives_the_graph_all_the_same(tmp_path: P
     clean = _build(corpus, tmp_path / "clean")
     assert built.report["piece_cache"]["from_cache"] == 0
     assert _graph_files(built.out) == _graph_files(clean.out)
+
+
+# modules emit.py and serialize.py use that make no byte of a piece: errors, where the ontology
+# lies, the workers, the cache itself
+NO_BYTES = {"errors.py", "paths.py", "workers.py", "piece_cache.py"}
+
+
+def test_every_module_the_emitter_uses_is_in_the_version_of_its_pieces() -> None:
+    """A change to code that makes a piece's bytes must make the cached pieces stale."""
+    used = set()
+    for name in ("emit.py", "serialize.py"):
+        tree = ast.parse((piece_cache.GRAPH_DIR / name).read_text(encoding="utf-8"))
+        for statement in ast.walk(tree):
+            if isinstance(statement, ast.ImportFrom) and (statement.module or "").startswith("graph."):
+                used.add(statement.module.split(".")[1] + ".py")  # type: ignore[union-attr]
+    assert used, "emit.py imports nothing of graph: the test reads the wrong files"
+    assert used - NO_BYTES <= set(piece_cache.EMIT_CODE)
+    assert {"emit.py", "serialize.py"} <= set(piece_cache.EMIT_CODE)
