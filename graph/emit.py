@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from graph.errors import OntologyError
 from graph.memo import Memo
-from graph.model import OrgModel, Post, ReportingLine
+from graph.model import OrgModel, Post, ReportingLine, SourceText
 from graph.namespace import ORG, PROV, RG, RGD
 from graph.paths import ONTOLOGY_FILE
 from graph.piece_cache import PieceCache
@@ -159,7 +159,7 @@ class Emitter:
     def line_facts(self) -> list[LineFacts]:
         """What the reporting lines' triples are made of: worked out once, for the key of their
         piece and for the piece."""
-        return _reporting_facts(self.model)
+        return _reporting_facts(self.model, self.sources)
 
     def triples(self, piece: Piece) -> Iterator[ox.Triple]:
         model = self.model
@@ -424,12 +424,11 @@ def _location(s: ox.NamedNode, where: str) -> Spo:
 LineFacts = tuple[ReportingLine, str | None, str | None, int, str, bool, str, str]
 
 
-def _reporting_facts(model: OrgModel) -> list[LineFacts]:
+def _reporting_facts(model: OrgModel, sources: dict[str, SourceText]) -> list[LineFacts]:
     posts = model.post_by_id
     line_of = {d.id: d.line for p in model.posts for d in p.duties}
     line_of.update({summary_id(p): p.summary_line or p.line for p in model.posts if p.summary})
     line_of.update({p.id: p.line for p in model.posts})
-    sources = {src.slug: src for src in model.sources}
     facts: list[LineFacts] = []
     for line in model.reporting:
         owner = posts.get(line.subordinate) or posts.get(line.superior)

@@ -17,6 +17,7 @@ import hashlib
 import logging
 import os
 import shutil
+import stat
 import struct
 from contextlib import suppress
 from functools import cache
@@ -63,20 +64,15 @@ class PieceCache:
         except OSError:
             return None
         try:
-            header = f.read(_HEADER.size)
-            size = os.fstat(f.fileno()).st_size
+            header, size = f.read(_HEADER.size), os.fstat(f.fileno()).st_size
         except OSError:
+            header, size = b"", 0
+        magic, turtle, jsonld, triples = _HEADER.unpack(header) if len(header) == _HEADER.size else (b"", 0, 0, 0)
+        if magic != _MAGIC or _HEADER.size + turtle + jsonld != size:
             f.close()
             return None
         with suppress(OSError):  # recently used: kept by the next prune (a cache read-only here keeps it anyway)
             os.utime(path)
-        if len(header) < _HEADER.size or _HEADER.unpack(header)[0] != _MAGIC:
-            f.close()
-            return None
-        _, turtle, jsonld, triples = _HEADER.unpack(header)
-        if _HEADER.size + turtle + jsonld != size:
-            f.close()
-            return None
         self.used.add(key)
         self.hits += not made
         return Stored(f, (_HEADER.size, turtle), (_HEADER.size + turtle, jsonld), triples)
@@ -108,10 +104,12 @@ class PieceCache:
                     shutil.rmtree(other, ignore_errors=True)
         except OSError:
             return 0
-        try:
-            files = [(p.stat().st_mtime, p.stat().st_size, p) for p in self.folder.glob("*/*") if p.is_file()]
-        except OSError:
-            return 0
+        files = []
+        for path in self.folder.glob("*/*"):
+            with suppress(OSError):  # gone meanwhile: another build pruned it
+                found = path.stat()
+                if stat.S_ISREG(found.st_mode):
+                    files.append((found.st_mtime, found.st_size, path))
         kept = sum(size for _, size, p in files if p.name in self.used)
         older = sorted((f for f in files if f[2].name not in self.used), key=lambda f: (f[0], f[2].name))
         room, removed = KEEP_OLD * kept, 0

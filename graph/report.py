@@ -116,8 +116,7 @@ def overlaps_csv(model: OrgModel) -> str:
         return _fields(_neutralised((post.id, post.label, roles[post.role].zh, post.org_id, d.id, d.line, d.label)))
 
     def shared(keys: tuple[str, ...]) -> str:
-        cell = neutralise_cell(";".join(themes[t].zh for t in keys))
-        return _fields((cell,)) if cell else ""  # a row of one empty field is written '""'
+        return _field(neutralise_cell(";".join(themes[t].zh for t in keys)))
 
     # each side's seven cells, and each set of shared themes, written as CSV once: a row is
     # the fields joined (the writer quotes field by field, so the bytes are the same)
