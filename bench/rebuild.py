@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUTS = ("org.ttl", "org.jsonld", "org-graph.html", "overlaps.csv")
 # the entries of build-report.json that differ between a rebuild and a clean build
-CACHE_ENTRIES = ("reading_cache", "piece_cache")
+CACHE_ENTRIES = ("reading_cache", "piece_cache", "score_cache")
 
 
 def build(corpus: Path, out: Path, *cache: str) -> float:

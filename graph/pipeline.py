@@ -26,6 +26,7 @@ from graph.read.documents import Reading, ReadOptions, read_documents
 from graph.read.source import MAX_BYTES, Collected, collect_sources, slugify
 from graph.relate import add_overlaps, relate
 from graph.report import build_report, overlaps_csv
+from graph.score_cache import ScoreCache
 from graph.serialize import write_graph_files
 from graph.store import StoreLoad, store_beside
 from graph.validate import BackgroundCheck, file_violations, raise_for
@@ -122,7 +123,11 @@ def _build(
     timings.update(reading.timings)
     cleaned, documents = _with_distinct_slugs(reading.readings)
     with clock("relate"):
-        model = relate(documents, pack)
+        # how close unnamed posts' duties came to roles, kept beside the readings
+        scores = ScoreCache(options.cache / "scores") if options.cache is not None else None
+        model = relate(documents, pack, scores=scores)
+        if scores is not None:
+            scores.save()
     with clock("overlaps"):
         model = add_overlaps(model, threshold=options.threshold)
     with staging_folder(options.out) as staging:
@@ -155,9 +160,11 @@ def _build(
                     report["warnings"].append(f"{count} triples: SHACL check skipped; run 'rolegraph validate'")
                 # no timings here: the same input must give the same bytes (the benchmark reports them)
                 report = {**report, "skipped_files": [{"file": str(p), "reason": why} for p, why in paths.skipped]}
-                # the two entries that differ between a clean build and one from the cache
+                # the entries that differ between a clean build and one from the cache
                 report = {**report, "reading_cache": {"documents": len(documents), "from_cache": reading.cached}}
                 report = {**report, "piece_cache": {"pieces": len(parts), "from_cache": kept.hits if kept else 0}}
+                held = {"kept": len(scores.used), "from_cache": scores.hits} if scores else {"kept": 0, "from_cache": 0}
+                report = {**report, "score_cache": held}  # unnamed posts' scores against roles
                 report = {**report, "outputs": list(OUTPUT_FILES)}
                 # orjson: the same bytes as json.dumps(indent=2, ensure_ascii=False), 14 times faster
                 (staging / "build-report.json").write_bytes(

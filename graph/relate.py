@@ -36,6 +36,7 @@ from graph.reporting import (
     find_reporting,
     infer_reporting,
 )
+from graph.score_cache import ScoreCache
 from graph.script import normalize
 from graph.themes import count_themes, is_boilerplate, share_themes, tag_themes
 
@@ -43,12 +44,13 @@ log = logging.getLogger(__name__)
 UNNAMED = "未命名岗位"
 
 
-def relate(documents: Sequence[Document], pack: Pack | Sequence[Pack]) -> OrgModel:
+def relate(documents: Sequence[Document], pack: Pack | Sequence[Pack], *, scores: ScoreCache | None = None) -> OrgModel:
     """The model without its overlaps and clusters (``add_overlaps`` finds them): posts with
     roles and themes, and reporting lines.
 
     One pack is used for every organization; several (the general pack first) are chosen from
-    per organization by how many of its post names each knows (``choose_book``).
+    per organization by how many of its post names each knows (``choose_book``). ``scores``
+    holds how close unnamed posts' duties came to roles in earlier builds (``RoleIndex``).
     """
     packs = (pack,) if isinstance(pack, Pack) else tuple(pack)
     if not packs:
@@ -75,7 +77,7 @@ def relate(documents: Sequence[Document], pack: Pack | Sequence[Pack]) -> OrgMod
             choices.append(PackChoice(org_id, book.pack.path.name, known, len(org.posts), why))
             posts.extend(read_post(text, org_id, slug, org.index, book.pack, book) for text in org.posts)
     used = [b for b in books if any(v is b for v in book_of.values())] or books[:1]
-    posts = _infer_unnamed_by_book(posts, used, book_of)
+    posts = _infer_unnamed_by_book(posts, used, book_of, scores)
     roles_by_key: dict[str, Role] = {}
     for book in used:
         for key, role in book.roles.items():
@@ -130,13 +132,15 @@ def _themes(books: Sequence[RoleBook]) -> tuple[Theme, ...]:
     return tuple(sorted(found.values(), key=lambda t: t.key))
 
 
-def _infer_unnamed_by_book(posts: list[Post], books: Sequence[RoleBook], book_of: dict[str, RoleBook]) -> list[Post]:
+def _infer_unnamed_by_book(
+    posts: list[Post], books: Sequence[RoleBook], book_of: dict[str, RoleBook], scores: ScoreCache | None
+) -> list[Post]:
     """``infer_unnamed`` within each pack's organizations; the posts keep their order."""
     if len(books) == 1:
-        return infer_unnamed(posts, books[0])
+        return infer_unnamed(posts, books[0], scores)
     done: dict[str, Post] = {}
     for book in books:
-        done.update((p.id, p) for p in infer_unnamed([p for p in posts if book_of[p.org_id] is book], book))
+        done.update((p.id, p) for p in infer_unnamed([p for p in posts if book_of[p.org_id] is book], book, scores))
     return [done[p.id] for p in posts]
 
 
@@ -184,12 +188,12 @@ def _duty(duty_id: str, post_id: str, ordinal: int, number: str, text: str, line
     return Duty(duty_id, post_id, ordinal, number, text, label, line, themes=themes, boilerplate=is_boilerplate(label))
 
 
-def infer_unnamed(posts: list[Post], book: RoleBook) -> list[Post]:
+def infer_unnamed(posts: list[Post], book: RoleBook, scores: ScoreCache | None = None) -> list[Post]:
     """Give each unnamed post the role whose posts' duties its own duties resemble most.
 
     Roles the post names as its subordinates (监督、指导、考核销售顾问) are not candidates.
     """
-    index = RoleIndex(p for p in posts if p.role)
+    index = RoleIndex((p for p in posts if p.role), scores)
     asks = {post.id: _candidates(post, index, book) for post in posts if not post.role}
     index.score((text, roles) for roles, texts in asks.values() if roles for text in texts)
     out: list[Post] = []
@@ -236,8 +240,9 @@ class RoleIndex:
     role of a set: scored once per distinct text and set of roles (unnamed posts of stores that
     copy one template carry the same texts), the texts of one set in one rapidfuzz call."""
 
-    def __init__(self, named: Iterable[Post]) -> None:
+    def __init__(self, named: Iterable[Post], kept: ScoreCache | None = None) -> None:
         posts = list(named)
+        self.kept = kept  # scores of earlier builds
         self.choices, self.owners = role_index(posts)
         self.roles = set(self.owners)
         self.posts = Counter(p.role for p in posts)  # named posts per role
@@ -253,16 +258,37 @@ class RoleIndex:
             keep = [i for i, role in enumerate(self.owners) if role in roles]  # a role's texts are adjacent
             starts = [k for k, i in enumerate(keep) if k == 0 or self.owners[i] != self.owners[keep[k - 1]]]
             names = [self.owners[keep[k]] for k in starts]
-            rows = process.cdist(texts, [self.choices[i] for i in keep], scorer=fuzz.partial_ratio, workers=-1)
-            best = np.maximum.reduceat(rows, starts, axis=1)  # per text, each role's best text
-            for text, row in zip(texts, best.tolist(), strict=True):
+            choices = [self.choices[i] for i in keep]
+            rows = self._rows(texts, choices, names, starts)
+            for text, row in zip(texts, rows, strict=True):
                 self._scores[(text, roles)] = dict(zip(names, row, strict=True))
+
+    def _rows(self, texts: list[str], choices: list[str], names: list[str], starts: list[int]) -> list[list[float]]:
+        """Per text, each role's best partial ratio against its texts (``choices``, the texts of
+        ``names[k]`` from ``starts[k]`` on): from ``kept`` where an earlier build scored it."""
+        if self.kept is None:
+            return _best_per_role(texts, choices, starts)
+        ends = [*starts[1:], len(choices)]
+        digest = self.kept.roles_digest([(n, choices[a:b]) for n, a, b in zip(names, starts, ends, strict=True)])
+        keys = [self.kept.key(digest, text) for text in texts]
+        rows = [self.kept.get(key) for key in keys]
+        asked = [i for i, row in enumerate(rows) if row is None]
+        if asked:
+            for i, row in zip(asked, _best_per_role([texts[i] for i in asked], choices, starts), strict=True):
+                rows[i] = row
+                self.kept.put(keys[i], row)
+        return rows  # type: ignore[return-value]
 
     def closeness(self, text: str, roles: frozenset[str]) -> dict[str, float]:
         """Per role of ``roles``, the best partial ratio of ``text`` against its texts."""
         if (text, roles) not in self._scores:  # infer_unnamed scores every text before it asks
             self.score([(text, roles)])
         return self._scores[(text, roles)]
+
+
+def _best_per_role(texts: list[str], choices: list[str], starts: list[int]) -> list[list[float]]:
+    rows = process.cdist(texts, choices, scorer=fuzz.partial_ratio, workers=-1)
+    return np.maximum.reduceat(rows, starts, axis=1).tolist()  # type: ignore[no-any-return]
 
 
 def _candidates(post: Post, index: RoleIndex, book: RoleBook) -> tuple[frozenset[str], list[str]]:

@@ -46,6 +46,7 @@ def _without_cache_entry(report: bytes) -> dict[str, object]:
     data = json.loads(report)
     data.pop("reading_cache")
     data.pop("piece_cache")
+    data.pop("score_cache")
     return data
 
 

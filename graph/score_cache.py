@@ -1,0 +1,102 @@
+"""How close duty texts came to roles in earlier builds, kept for the next.
+
+Unnamed-post inference (``relate.RoleIndex``) scores each distinct duty text of an unnamed post
+against the texts of the roles it may hold: at 1,000 stores, 2,184 such asks were 2.7 s of
+rapidfuzz, worked out again by every rebuild although one store's change leaves nearly all of
+them as they were. A score is a function of the text, the roles' texts and the scorer alone, so
+it is kept under a digest of exactly these, beside the readings and the graph's pieces.
+
+The file holds the scores the last build used; a build that used the same ones leaves it as it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Sequence
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+
+import orjson
+
+log = logging.getLogger(__name__)
+GRAPH_DIR = Path(__file__).resolve().parent
+# the code and library a score depends on: a change to either makes every kept score stale
+SCORE_CODE = ("relate.py", "score_cache.py")
+SCORE_LIBRARY = "rapidfuzz"
+
+
+class ScoreCache:
+    """Scores by key (``key``), read from and written back to one file of a folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / f"scores-{scorer_version()}.json"
+        self.kept = _read(self.path)
+        self.used: dict[str, list[float]] = {}
+        self.hits = 0
+
+    @staticmethod
+    def key(roles_digest: str, text: str) -> str:
+        """The key of one text's scores against one set of roles' texts (``roles_digest``)."""
+        return hashlib.sha256(f"{roles_digest}\0{text}".encode()).hexdigest()[:32]
+
+    @staticmethod
+    def roles_digest(roles: Sequence[tuple[str, Sequence[str]]]) -> str:
+        """A digest of (role, its texts) in order: what one row of scores is made against."""
+        return hashlib.sha256(orjson.dumps(roles)).hexdigest()
+
+    def get(self, key: str) -> list[float] | None:
+        found = self.kept.get(key)
+        if found is not None:
+            self.used[key] = found
+            self.hits += 1
+        return found
+
+    def put(self, key: str, scores: list[float]) -> None:
+        self.used[key] = scores
+
+    def save(self) -> None:
+        """Write the scores this build used, atomically, when they are not what the file held;
+        other versions' files are removed. A cache that cannot be written is a slower next build."""
+        if self.used == self.kept:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_suffix(f".{os.getpid()}.partial")
+            partial.write_bytes(orjson.dumps(self.used, option=orjson.OPT_SORT_KEYS))
+            partial.replace(self.path)
+            for other in self.path.parent.glob("scores-*.json"):
+                if other != self.path:
+                    other.unlink(missing_ok=True)
+        except OSError as e:
+            log.warning("cannot write the role scores to the cache %s: %s", self.path.parent, e)
+
+
+def _read(path: Path) -> dict[str, list[float]]:
+    """The file's scores; none when it is absent or not what this module writes."""
+    try:
+        found = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return {}
+    if not isinstance(found, dict) or not all(
+        isinstance(v, list) and all(isinstance(x, float) for x in v) for v in found.values()
+    ):
+        log.warning("the role scores in %s are not this version's: they are worked out again", path)
+        return {}
+    return found
+
+
+def scorer_version() -> str:
+    """A digest of the scorer's code and rapidfuzz's version."""
+    return _scorer_version()
+
+
+@cache
+def _scorer_version() -> str:
+    digest = hashlib.sha256(f"{SCORE_LIBRARY} {version(SCORE_LIBRARY)}\0".encode())
+    for name in SCORE_CODE:
+        digest.update(name.encode() + b"\0")
+        digest.update((GRAPH_DIR / name).read_bytes())
+    return digest.hexdigest()[:16]
