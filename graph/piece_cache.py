@@ -25,6 +25,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from graph import __version__
+from graph.atomic import replaced_atomically
 from graph.serialize import Serialized, Stored
 
 log = logging.getLogger(__name__)
@@ -83,13 +84,10 @@ class PieceCache:
         path = self._path(key)
         self.used.add(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(f".{os.getpid()}.partial")
-            with partial.open("wb") as f:
+            with replaced_atomically(path) as f:
                 f.write(_HEADER.pack(_MAGIC, len(piece.turtle), len(piece.jsonld), piece.triples))
                 f.write(piece.turtle)
                 f.write(piece.jsonld)
-            partial.replace(path)
         except OSError as e:
             log.warning("cannot write the graph's pieces to the cache %s: %s", self.folder, e)
             return False

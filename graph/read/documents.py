@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from graph import __version__
+from graph.atomic import replaced_atomically
 from graph.clean import Correction, clean_source
 from graph.model import CleanText, Document
 from graph.read.recognise import split_document
@@ -167,11 +168,8 @@ def _store(folder: Path, key: str, reading: Reading) -> None:
     """Write a reading atomically; a cache that cannot be written is only a slower next build."""
     path = folder / key[:2] / f"{key}.pickle"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.partial")
-        with partial.open("wb") as f:
+        with replaced_atomically(path) as f:
             pickle.dump(replace(reading, seconds=(0.0, 0.0, 0.0)), f, protocol=pickle.HIGHEST_PROTOCOL)
-        partial.replace(path)
     except OSError as e:
         log.warning("cannot write the reading cache %s: %s", folder, e)
 
