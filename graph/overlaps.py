@@ -148,7 +148,7 @@ def similar_pairs(texts: Sequence[str], *, threshold: float, exact: bool | None 
 
 
 def candidate_pairs(grams: Sequence[str], *, partners: int = PARTNERS) -> list[tuple[int, int]]:
-    """Pairs (a < b) of texts sharing a bigram, each text with its ``partners`` closest (ties by
+    """Pairs (a < b), sorted, of texts sharing a bigram, each text with its ``partners`` closest (ties by
     index): at most ``partners`` times the number of texts.
 
     Candidates share a bigram that few texts have (``_MAX_DF``): common ones would propose nearly

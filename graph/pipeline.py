@@ -163,8 +163,9 @@ def _build(
                 # the entries that differ between a clean build and one from the cache
                 report = {**report, "reading_cache": {"documents": len(documents), "from_cache": reading.cached}}
                 report = {**report, "piece_cache": {"pieces": len(parts), "from_cache": kept.hits if kept else 0}}
-                held = {"kept": len(scores.used), "from_cache": scores.hits} if scores else {"kept": 0, "from_cache": 0}
-                report = {**report, "score_cache": held}  # unnamed posts' scores against roles
+                # the rows of unnamed posts' scores against roles the cache was asked for, and held
+                asked = (len(scores.used), len(scores.found)) if scores is not None else (0, 0)
+                report = {**report, "score_cache": {"used": asked[0], "from_cache": asked[1]}}
                 report = {**report, "outputs": list(OUTPUT_FILES)}
                 # orjson: the same bytes as json.dumps(indent=2, ensure_ascii=False), 14 times faster
                 (staging / "build-report.json").write_bytes(

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from collections.abc import Sequence
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
 import orjson
+
+from graph.atomic import replaced_atomically
 
 log = logging.getLogger(__name__)
 GRAPH_DIR = Path(__file__).resolve().parent
@@ -34,8 +35,8 @@ class ScoreCache:
     def __init__(self, folder: Path) -> None:
         self.path = folder / f"scores-{scorer_version()}.json"
         self.kept = _read(self.path)
-        self.used: dict[str, list[float]] = {}
-        self.hits = 0
+        self.used: dict[str, list[float]] = {}  # the scores this build asked for, by key
+        self.found: set[str] = set()  # … of which the file held these
 
     @staticmethod
     def key(roles_digest: str, text: str) -> str:
@@ -47,54 +48,54 @@ class ScoreCache:
         """A digest of (role, its texts) in order: what one row of scores is made against."""
         return hashlib.sha256(orjson.dumps(roles)).hexdigest()
 
-    def get(self, key: str) -> list[float] | None:
+    def get(self, key: str, size: int) -> list[float] | None:
+        """The row of ``size`` scores kept under ``key``; None when there is none of that size
+        (a row of another size is not this version's and is scored again)."""
         found = self.kept.get(key)
-        if found is not None:
-            self.used[key] = found
-            self.hits += 1
+        if found is None or len(found) != size:
+            return None
+        self.used[key] = found
+        self.found.add(key)
         return found
 
     def put(self, key: str, scores: list[float]) -> None:
         self.used[key] = scores
 
     def save(self) -> None:
-        """Write the scores this build used, atomically, when they are not what the file held;
-        other versions' files are removed. A cache that cannot be written is a slower next build."""
-        if self.used == self.kept:
-            return
+        """Write the scores this build used, atomically, when they are not what the file held,
+        and remove other versions' files. A cache that cannot be written is a slower next build."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_suffix(f".{os.getpid()}.partial")
-            partial.write_bytes(orjson.dumps(self.used, option=orjson.OPT_SORT_KEYS))
-            partial.replace(self.path)
             for other in self.path.parent.glob("scores-*.json"):
                 if other != self.path:
                     other.unlink(missing_ok=True)
+            if self.used != self.kept:
+                with replaced_atomically(self.path) as f:
+                    f.write(orjson.dumps(self.used, option=orjson.OPT_SORT_KEYS))
         except OSError as e:
             log.warning("cannot write the role scores to the cache %s: %s", self.path.parent, e)
 
 
 def _read(path: Path) -> dict[str, list[float]]:
-    """The file's scores; none when it is absent or not what this module writes."""
+    """The file's scores; none when it is absent, or (with a warning) not what this module writes."""
     try:
-        found = orjson.loads(path.read_bytes())
-    except (OSError, orjson.JSONDecodeError):
+        data = path.read_bytes()
+    except OSError:
         return {}
+    try:
+        found = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        found = None
     if not isinstance(found, dict) or not all(
         isinstance(v, list) and all(isinstance(x, float) for x in v) for v in found.values()
     ):
-        log.warning("the role scores in %s are not this version's: they are worked out again", path)
+        log.warning("the role scores in %s are damaged: they are worked out again", path)
         return {}
     return found
 
 
+@cache
 def scorer_version() -> str:
     """A digest of the scorer's code and rapidfuzz's version."""
-    return _scorer_version()
-
-
-@cache
-def _scorer_version() -> str:
     digest = hashlib.sha256(f"{SCORE_LIBRARY} {version(SCORE_LIBRARY)}\0".encode())
     for name in SCORE_CODE:
         digest.update(name.encode() + b"\0")

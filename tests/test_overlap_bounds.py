@@ -5,10 +5,20 @@ The posts are made here (no document), so that each case holds exactly the dutie
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 
 from graph.model import Duty, Post, ThemeCount, ThemeShare
-from graph.overlaps import COMPARED_CHARS, HARD_MAX_PER_DUTY, MAX_PER_DUTY, PARTNERS, content, find_overlaps, similar_pairs
+from graph.overlaps import (
+    COMPARED_CHARS,
+    HARD_MAX_PER_DUTY,
+    MAX_PER_DUTY,
+    PARTNERS,
+    content,
+    duty_similarity,
+    find_overlaps,
+    similar_pairs,
+)
 from graph.themes import CO_OWNERS, share_themes
 
 PATROL = "负责本区域的日常巡查，发现问题及时上报。"
@@ -127,3 +137,17 @@ def test_a_long_duty_is_compared_on_its_first_characters() -> None:
     overlaps, _ = find_overlaps([first, second])
     assert [o.score for o in overlaps] == [1.0]
     assert len(content(opening)) == 210 > COMPARED_CHARS  # 负责, 及时, 并 are filler: 21 characters a time
+
+
+def test_blocking_scores_each_candidate_pair_as_duty_similarity_does() -> None:
+    # texts with no filler word and no punctuation are their own content, so duty_similarity
+    # gives the score of the pair itself; blocking scores its candidates in bulk (cpdist)
+    rng = random.Random(16)
+    alphabet = "车辆维修保养客户接待档案整理配件库存盘点索赔申请"
+    base = ["".join(rng.choice(alphabet) for _ in range(rng.randint(6, 14))) for _ in range(40)]
+    texts = sorted({t[: rng.randint(4, len(t))] + "".join(rng.choice(alphabet) for _ in range(2)) for t in base} | set(base))
+    assert all(content(t) == t for t in texts)
+    found = similar_pairs(texts, threshold=0.3, exact=False)
+    assert found and found == sorted(found)
+    for a, b, score in found:
+        assert a < b and score == duty_similarity(texts[a], texts[b]) >= 0.3

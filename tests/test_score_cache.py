@@ -8,12 +8,14 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from pytest import MonkeyPatch
 
 from graph import relate as relate_module
 from graph.model import Document, OrgModel
 from graph.outfolder import OUTPUT_FILES
+from graph.overlaps import comparable
 from graph.pack import load_packs
 from graph.pipeline import BuildOptions, build
 from graph.relate import relate
@@ -66,7 +68,7 @@ def test_kept_scores_give_the_same_model_without_scoring(tmp_path: Path, monkeyp
     unnamed = [p for p in plain.posts if p.name_inferred]
     assert [(p.role, p.label) for p in unnamed] == [("sales-manager", "销售经理（推断）")]
     first, scores = _related(doc, tmp_path / "scores")
-    assert first == plain and scores is not None and scores.hits == 0
+    assert first == plain and scores is not None and not scores.found
     assert (tmp_path / "scores" / f"scores-{scorer_version()}.json").is_file()
 
     def refuse(*_: object, **__: object) -> None:
@@ -74,7 +76,7 @@ def test_kept_scores_give_the_same_model_without_scoring(tmp_path: Path, monkeyp
 
     monkeypatch.setattr(relate_module.process, "cdist", refuse)
     again, scores = _related(doc, tmp_path / "scores")
-    assert again == plain and scores is not None and scores.hits == 2  # the two duty texts of the unnamed post
+    assert again == plain and scores is not None and len(scores.found) == 2  # the two duty texts of the unnamed post
 
 
 def test_a_role_whose_texts_changed_is_scored_again(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
@@ -83,23 +85,42 @@ def test_a_role_whose_texts_changed_is_scored_again(tmp_path: Path, monkeypatch:
     monkeypatch.setattr(relate_module.process, "cdist", counted)
     changed = _store(tmp_path, consultant="完成每月的销售指标。")  # a text of a role it is compared with
     model, scores = _related(changed, tmp_path / "scores")
-    assert scores is not None and scores.hits == 0 and counted.texts == 2
+    assert scores is not None and not scores.found and counted.texts == 2
     plain, _ = _related(changed, None)
     assert model == plain
-    assert _related(changed, tmp_path / "scores")[1].hits == 2  # type: ignore[union-attr]
+    assert len(_related(changed, tmp_path / "scores")[1].found) == 2  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("damage", [b"", b"not json", b'{"k": "not a list"}', b'{"k": [1, 2]}', b"[1.0]"])
-def test_a_damaged_file_is_scored_afresh(tmp_path: Path, damage: bytes, caplog: pytest.LogCaptureFixture) -> None:
+def _damaged(rows: dict[str, list[float]], how: str) -> bytes:
+    """The file of ``rows`` damaged one way: cut, emptied, not an object, a row not a list of
+    numbers, or each row one score short (well formed, but not what these roles give)."""
+    whole = orjson.dumps(rows)
+    return {
+        "cut": whole[: len(whole) // 2],
+        "empty": b"",
+        "a list": b"[1.0]",
+        "a row of text": orjson.dumps({key: "not a row" for key in rows}),
+        "a row of integers": orjson.dumps({key: [1, 2] for key in rows}),
+        "rows one short": orjson.dumps({key: row[:-1] for key, row in rows.items()}),
+    }[how]
+
+
+@pytest.mark.parametrize("how", ["cut", "empty", "a list", "a row of text", "a row of integers", "rows one short"])
+def test_a_damaged_file_is_scored_afresh(tmp_path: Path, how: str, caplog: pytest.LogCaptureFixture) -> None:
     doc = _store(tmp_path)
     plain, _ = _related(doc, None)
     folder = tmp_path / "scores"
-    folder.mkdir()
-    (folder / f"scores-{scorer_version()}.json").write_bytes(damage)
+    _related(doc, folder)
+    file = folder / f"scores-{scorer_version()}.json"
+    rows = orjson.loads(file.read_bytes())
+    assert len(rows) == 2  # the unnamed post's two duty texts, against the sales roles
+    file.write_bytes(_damaged(rows, how))
     with caplog.at_level(logging.WARNING):
         model, scores = _related(doc, folder)
-    assert model == plain and scores is not None and scores.hits == 0
-    assert _related(doc, folder)[1].hits == 2  # type: ignore[union-attr]  # written again, whole
+    assert model == plain and scores is not None and not scores.found
+    # a file that does not parse, or not into rows of numbers, is said to be damaged
+    assert ("damaged" in caplog.text) == (how != "rows one short")
+    assert len(_related(doc, folder)[1].found) == 2  # type: ignore[union-attr]  # written again, whole
 
 
 def test_a_cache_that_cannot_be_written_gives_the_same_model(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -125,15 +146,18 @@ def test_the_file_holds_the_last_builds_scores_and_other_versions_go(tmp_path: P
 
 
 def test_a_rebuild_takes_the_scores_and_gives_the_bytes_of_a_clean_build(tmp_path: Path) -> None:
-    # the bundled corpus: the seven unnamed positions of 第三篇 are scored against the sales roles
+    # the bundled corpus: the seven unnamed positions of 第三篇, whose duty texts are all
+    # different, are compared with the sales roles
     cache = tmp_path / "cache"
     first = build(BuildOptions(out=tmp_path / "first", validate=False, cache=cache))
-    kept = first.report["score_cache"]["kept"]
-    assert kept > 0 and first.report["score_cache"]["from_cache"] == 0
+    unnamed = [p for p in first.model.posts if p.name_inferred]
+    texts = {comparable(d.label) for p in unnamed for d in p.duties if not d.boilerplate}
+    assert len(unnamed) == 7 and len(texts) == sum(len([d for d in p.duties if not d.boilerplate]) for p in unnamed)
+    assert first.report["score_cache"] == {"used": len(texts), "from_cache": 0}
     again = build(BuildOptions(out=tmp_path / "again", validate=False, cache=cache))
-    assert again.report["score_cache"] == {"kept": kept, "from_cache": kept}
+    assert again.report["score_cache"] == {"used": len(texts), "from_cache": len(texts)}
     clean = build(BuildOptions(out=tmp_path / "clean", validate=False, cache=None))
-    assert clean.report["score_cache"] == {"kept": 0, "from_cache": 0}
+    assert clean.report["score_cache"] == {"used": 0, "from_cache": 0}
     for name in OUTPUT_FILES:
         if name != "build-report.json":
             assert (again.out / name).read_bytes() == (clean.out / name).read_bytes(), name
