@@ -10,8 +10,9 @@ each build in a fresh process as a user runs it (``python build.py … --no-vali
    so do the graph's pieces that did not change;
 4. a clean build of the changed corpus with no cache, whose five files must be the same bytes.
 
-It prints the times (the last one's too), the ratio rebuild ÷ clean, the documents and pieces
-the rebuild took from the cache, and whether the outputs are identical; ``--json FILE`` writes them.
+It prints the times (the last one's too), the ratio rebuild ÷ clean (of the medians, and run by
+run), the documents and pieces the rebuild took from the cache, and whether the outputs are
+identical; ``--json FILE`` writes them.
 """
 
 from __future__ import annotations
@@ -104,6 +105,11 @@ def main() -> None:
             "clean_no_cache_s": round(fresh, 2),
             "rebuild_s": round(statistics.median(rebuilds), 2),
             "ratio": round(statistics.median(rebuilds) / statistics.median(cleans), 2),
+            # each rebuild against the clean build just before it: this machine's speed drifts
+            # by more than a quarter within an hour, and a pair minutes apart drifts least
+            "ratios_by_run": [round(r / c, 2) for r, c in zip(rebuilds, cleans, strict=True)],
+            "clean_s_by_run": [round(c, 2) for c in cleans],
+            "rebuild_s_by_run": [round(r, 2) for r in rebuilds],
             "identical_to_clean_build": same_outputs(work / "out", work / "fresh"),
         }
     print(json.dumps(figures, ensure_ascii=False, indent=2))
