@@ -21,15 +21,14 @@ import stat
 import struct
 from contextlib import suppress
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 
-from graph import __version__
 from graph.atomic import replaced_atomically
+from graph.paths import PACKAGE_DIR
 from graph.serialize import Serialized, Stored
+from graph.versions import code_version
 
 log = logging.getLogger(__name__)
-GRAPH_DIR = Path(__file__).resolve().parent
 # the code a piece's bytes depend on, beside the values it is made from
 EMIT_CODE = ("emit.py", "serialize.py", "namespace.py", "script.py", "memo.py", "model.py", "relate.py")
 LIBRARIES = ("pyoxigraph", "opencc")
@@ -135,10 +134,4 @@ def emitter_version() -> str:
 
 @cache
 def _emitter_version() -> str:
-    digest = hashlib.sha256(__version__.encode())
-    for library in LIBRARIES:
-        digest.update(f"{library} {version(library)}\0".encode())
-    for name in EMIT_CODE:
-        digest.update(name.encode() + b"\0")
-        digest.update((GRAPH_DIR / name).read_bytes())
-    return digest.hexdigest()[:16]
+    return code_version((PACKAGE_DIR / name for name in EMIT_CODE), LIBRARIES)

@@ -15,15 +15,15 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 
 import orjson
 
 from graph.atomic import replaced_atomically
+from graph.paths import PACKAGE_DIR
+from graph.versions import code_version
 
 log = logging.getLogger(__name__)
-GRAPH_DIR = Path(__file__).resolve().parent
 # the code and library a score depends on: a change to either makes every kept score stale
 SCORE_CODE = ("relate.py", "score_cache.py")
 SCORE_LIBRARY = "rapidfuzz"
@@ -96,8 +96,4 @@ def _read(path: Path) -> dict[str, list[float]]:
 @cache
 def scorer_version() -> str:
     """A digest of the scorer's code and rapidfuzz's version."""
-    digest = hashlib.sha256(f"{SCORE_LIBRARY} {version(SCORE_LIBRARY)}\0".encode())
-    for name in SCORE_CODE:
-        digest.update(name.encode() + b"\0")
-        digest.update((GRAPH_DIR / name).read_bytes())
-    return digest.hexdigest()[:16]
+    return code_version((PACKAGE_DIR / name for name in SCORE_CODE), (SCORE_LIBRARY,))

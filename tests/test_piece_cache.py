@@ -18,6 +18,7 @@ from graph import emit, piece_cache, workers
 from graph.emit import Emitter, Piece, _runs
 from graph.model import Duty, Mark, OrgModel, Overlap, Post, PostField, ReportingLine
 from graph.outfolder import OUTPUT_FILES
+from graph.paths import PACKAGE_DIR
 from graph.piece_cache import PieceCache
 from graph.pipeline import BuildOptions, BuildResult, build
 from graph.serialize import Serialized, Stored, write_graph_files
@@ -356,7 +357,7 @@ def test_every_module_the_emitter_uses_is_in_the_version_of_its_pieces() -> None
     """A change to code that makes a piece's bytes must make the cached pieces stale."""
     used = set()
     for name in ("emit.py", "serialize.py"):
-        tree = ast.parse((piece_cache.GRAPH_DIR / name).read_text(encoding="utf-8"))
+        tree = ast.parse((PACKAGE_DIR / name).read_text(encoding="utf-8"))
         for statement in ast.walk(tree):
             if isinstance(statement, ast.ImportFrom) and (statement.module or "").startswith("graph."):
                 used.add(statement.module.split(".")[1] + ".py")  # type: ignore[union-attr]

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-from graph import __version__
 from graph.atomic import replaced_atomically
 from graph.clean import Correction, clean_source
 from graph.model import CleanText, Document
 from graph.read.recognise import split_document
 from graph.read.source import read_source, slugify
+from graph.versions import code_version
 from graph.workers import kill_pool, process_pool
 
 log = logging.getLogger(__name__)
@@ -134,12 +134,7 @@ def reader_version() -> str:
 
 @cache
 def _reader_version() -> str:
-    digest = hashlib.sha256(__version__.encode())
-    files = sorted(READER_DIR.rglob("*.py")) + sorted(READER_DIR.rglob("*.toml")) + [READER_DIR.parent / "clean.py"]
-    for file in files:
-        digest.update(file.name.encode())
-        digest.update(file.read_bytes())
-    return digest.hexdigest()[:16]
+    return code_version(sorted(READER_DIR.rglob("*.py")) + sorted(READER_DIR.rglob("*.toml")) + [READER_DIR.parent / "clean.py"])
 
 
 def _cache_key(sha256: str, path: Path, options: ReadOptions) -> str:
