@@ -276,3 +276,44 @@ def test_a_cached_document_now_over_the_size_limit_is_refused(tmp_path: Path) ->
     _build(corpus, tmp_path / "first", cache=cache)
     with pytest.raises(RolegraphError, match="over the 0 MB limit"):
         _build(corpus, tmp_path / "again", cache=cache, max_bytes=100)
+
+
+def test_every_module_the_reader_imports_is_in_its_version_or_said_not_to_shape_a_reading() -> None:
+    """A reading is kept under a digest of the code that made it: a module the reader uses whose
+    change would not make the kept readings stale must be named, one way or the other."""
+    import subprocess
+    import sys
+
+    found = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import pkgutil, sys, importlib, graph.read as r\n"
+            "for m in pkgutil.iter_modules(r.__path__): importlib.import_module('graph.read.' + m.name)\n"
+            "print('\\n'.join(sorted(m.__file__ for n, m in sys.modules.items() if n.startswith('graph'))))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    outside = {Path(f).name for f in found if Path(f).resolve().parent != documents.READER_DIR}
+    named = set(documents.READER_MODULES) | set(documents.READER_TOOLS)
+    assert outside - named == set()
+    digested = {p.name for p in documents.reader_files()}
+    # model.py: a reading is pickled as its classes; clean.py and script.py make its text
+    assert {"model.py", "clean.py", "script.py"} <= digested
+    assert {Path(f).name for f in found if Path(f).resolve().parent == documents.READER_DIR} <= digested
+
+
+def test_the_readers_libraries_are_in_its_version(monkeypatch: MonkeyPatch) -> None:
+    """pypdf or openpyxl upgraded may read the same bytes otherwise: the kept readings go stale."""
+    from graph import versions
+
+    before = documents._reader_version()
+    documents._reader_version.cache_clear()
+    real = versions.version
+    monkeypatch.setattr(versions, "version", lambda name: "99.0" if name == "pypdf" else real(name))
+    try:
+        assert documents.reader_version() != before
+    finally:
+        documents._reader_version.cache_clear()

@@ -27,6 +27,14 @@ from graph.workers import kill_pool, process_pool
 
 log = logging.getLogger(__name__)
 READER_DIR = Path(__file__).resolve().parent
+# beside graph/read/, the modules a reading is made by: the cleaner, the conversion to Simplified
+# script, the errors whose words become warnings, and the classes a reading is pickled as (a
+# reading kept by other classes would come back without their new fields)
+READER_MODULES = ("clean.py", "errors.py", "model.py", "script.py")
+# … and the modules the reader imports that do not shape what it reads (tests/test_jobs_and_cache.py)
+READER_TOOLS = ("__init__.py", "atomic.py", "lifetime.py", "versions.py", "workers.py")
+# the libraries that parse the formats, guess encodings and convert the script
+READER_LIBRARIES = ("python-docx", "lxml", "openpyxl", "xlrd", "pypdf", "charset-normalizer", "opencc")
 STAGES = ("read", "clean", "split")
 Progress = Callable[[str, int, int], None]
 
@@ -127,14 +135,21 @@ def _moved(hit: Reading, path: Path) -> Reading:
 
 
 def reader_version() -> str:
-    """The package version and a digest of the reader's code and profiles: a change to either
-    makes every cached reading stale."""
+    """The package version, the libraries' and a digest of the reader's code and profiles (and
+    of the model's classes): a change to any of them makes every cached reading stale."""
     return _reader_version()
 
 
 @cache
 def _reader_version() -> str:
-    return code_version(sorted(READER_DIR.rglob("*.py")) + sorted(READER_DIR.rglob("*.toml")) + [READER_DIR.parent / "clean.py"])
+    return code_version(reader_files(), READER_LIBRARIES)
+
+
+def reader_files() -> list[Path]:
+    """The files whose bytes make the reader's version: graph/read/ (code and profiles) and
+    ``READER_MODULES``."""
+    own = sorted(READER_DIR.rglob("*.py")) + sorted(READER_DIR.rglob("*.toml"))
+    return own + [READER_DIR.parent / name for name in READER_MODULES]
 
 
 def _cache_key(sha256: str, path: Path, options: ReadOptions) -> str:
