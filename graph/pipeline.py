@@ -25,7 +25,7 @@ from graph.piece_cache import PieceCache
 from graph.read.documents import Reading, ReadOptions, read_documents
 from graph.read.source import MAX_BYTES, Collected, collect_sources, slugify
 from graph.relate import add_overlaps, relate
-from graph.report import build_report, overlaps_csv
+from graph.report import build_report, write_overlaps_csv
 from graph.score_cache import ScoreCache
 from graph.serialize import write_graph_files
 from graph.store import StoreLoad, store_beside
@@ -230,8 +230,7 @@ def _write_views(views: _Views, _: None) -> tuple[dict[str, float], Path | None]
     stores = stores_folder(views.model, views.staging, views.page_stores)
     (views.staging / "org-graph.html").write_text(render_page(views.model, stores=stores), encoding="utf-8")
     written = time.perf_counter()
-    # UTF-8 with BOM so that spreadsheet programs show the Chinese text right
-    (views.staging / "overlaps.csv").write_text(overlaps_csv(views.model), encoding="utf-8-sig")
+    write_overlaps_csv(views.model, views.staging / "overlaps.csv")
     return {"render": written - start, "table": time.perf_counter() - written}, stores
 
 

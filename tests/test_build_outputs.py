@@ -113,6 +113,21 @@ def test_overlaps_csv_keeps_a_row_whole_whatever_its_duty_text_holds(built: Buil
     assert found == {duty: ("'" + text if text.startswith("=") else text) for duty, text in odd.items()}
 
 
+def test_overlaps_csv_written_in_parts_is_the_table_made_whole(built: BuildResult, tmp_path: Path) -> None:
+    """The file is written as its rows are made, a part at a time: parts of any size give the
+    table's characters, after a BOM, with the rows' CRLF ends unchanged."""
+    from graph.report import overlaps_csv, overlaps_csv_parts, write_overlaps_csv
+
+    whole = overlaps_csv(built.model)
+    overlaps = len(built.model.overlaps)
+    parts = list(overlaps_csv_parts(built.model, rows=7))
+    assert len(parts) == 1 + -(-overlaps // 7)  # the header, then a part per seven rows
+    assert "".join(parts) == whole and whole.count("\r\n") == overlaps + 1
+    write_overlaps_csv(built.model, tmp_path / "overlaps.csv")
+    assert (tmp_path / "overlaps.csv").read_bytes() == b"\xef\xbb\xbf" + whole.encode("utf-8")
+    assert (built.out / "overlaps.csv").read_bytes() == b"\xef\xbb\xbf" + whole.encode("utf-8")
+
+
 def test_build_report_accounts_for_every_line(built: BuildResult) -> None:
     report = json.loads((built.out / "build-report.json").read_text(encoding="utf-8"))
     assert {e["line"] for e in report["lines"]} == set(range(1, 571))
