@@ -8,7 +8,7 @@ edges) → emitting gives RDF. Every object keeps the line numbers it came from.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from operator import attrgetter
 from pathlib import Path
@@ -18,7 +18,7 @@ from typing import Any
 class Value:
     """The base of the model's value objects: dataclasses with ``__slots__``, since a thousand
     stores make millions of them (without a ``__dict__`` each, the readings and the model of
-    1,000 stores took 559-566 MB against 723-741 MB). They pickle (the reading cache) as their
+    1,000 stores took 555-566 MB against 723-741 MB). They pickle (the reading cache) as their
     class and field values: the frozen slotted dataclass's own ``__setstate__`` made loading
     the cache's readings twice as slow."""
 
@@ -33,7 +33,11 @@ class Value:
 
 
 def _values_of(cls: type) -> Callable[[Any], tuple[Any, ...]]:
-    names: tuple[str, ...] = cls.__match_args__  # type: ignore[attr-defined]  # the fields, in order
+    """The field values of a ``cls``, in the order its constructor takes them."""
+    found = fields(cls)
+    if any(not f.init or f.kw_only for f in found):  # would be left out, or passed in the wrong place
+        raise TypeError(f"{cls.__name__}: a value object's fields must all be positional arguments of its constructor")
+    names = tuple(f.name for f in found)
     if len(names) == 1:
         one = attrgetter(names[0])
         return lambda value: (one(value),)

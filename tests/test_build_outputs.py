@@ -19,6 +19,7 @@ from graph.namespace import ORG, RG
 from graph.outfolder import MARKER, OUTPUT_FILES
 from graph.paths import ROOT
 from graph.pipeline import BuildResult
+from graph.report import OVERLAP_COLUMNS
 from graph.script import to_simplified
 
 
@@ -113,17 +114,36 @@ def test_overlaps_csv_keeps_a_row_whole_whatever_its_duty_text_holds(built: Buil
     assert found == {duty: ("'" + text if text.startswith("=") else text) for duty, text in odd.items()}
 
 
-def test_overlaps_csv_written_in_parts_is_the_table_made_whole(built: BuildResult, tmp_path: Path) -> None:
-    """The file is written as its rows are made, a part at a time: parts of any size give the
-    table's characters, after a BOM, with the rows' CRLF ends unchanged."""
-    from graph.report import overlaps_csv, overlaps_csv_parts, write_overlaps_csv
+def test_overlaps_csv_is_what_pythons_csv_writer_writes_in_parts_of_any_size(built: BuildResult, tmp_path: Path) -> None:
+    """The table, cell by cell from the model through Python's csv writer (cells that start
+    like a formula neutralised), is what the file holds after its BOM, whatever the size of the
+    parts it is written in."""
+    from graph.report import neutralise_cell, overlaps_csv, overlaps_csv_parts, write_overlaps_csv
 
-    whole = overlaps_csv(built.model)
-    overlaps = len(built.model.overlaps)
-    parts = list(overlaps_csv_parts(built.model, rows=7))
-    assert len(parts) == 1 + -(-overlaps // 7)  # the header, then a part per seven rows
-    assert "".join(parts) == whole and whole.count("\r\n") == overlaps + 1
-    write_overlaps_csv(built.model, tmp_path / "overlaps.csv")
+    model = built.model
+    owner = model.duty_owner
+    duty = {d.id: d for p in model.posts for d in p.duties}
+    role = {r.key: r.zh for r in model.roles}
+    theme = {t.key: t.zh for t in model.themes}
+
+    def side(duty_id: str) -> list[object]:
+        post, d = owner[duty_id], duty[duty_id]
+        return [post.id, post.label, role[post.role], post.org_id, d.id, d.line, d.label]
+
+    expected = io.StringIO(newline="")
+    writer = csv.writer(expected, lineterminator="\r\n")
+    writer.writerow(OVERLAP_COLUMNS)
+    for o in model.overlaps:
+        cells = [o.id, f"{o.score:.2f}", ";".join(theme[t] for t in o.themes), *side(o.duty_a), *side(o.duty_b)]
+        writer.writerow([neutralise_cell(c) for c in cells])
+    whole = overlaps_csv(model)
+    assert whole == expected.getvalue()
+    overlaps = len(model.overlaps)
+    for rows in (1, 7, overlaps + 1):
+        parts = list(overlaps_csv_parts(model, rows=rows))
+        assert len(parts) == 1 + -(-overlaps // rows)  # the header, then a part per ``rows`` rows
+        assert "".join(parts) == whole
+    write_overlaps_csv(model, tmp_path / "overlaps.csv")
     assert (tmp_path / "overlaps.csv").read_bytes() == b"\xef\xbb\xbf" + whole.encode("utf-8")
     assert (built.out / "overlaps.csv").read_bytes() == b"\xef\xbb\xbf" + whole.encode("utf-8")
 
