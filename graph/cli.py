@@ -112,7 +112,19 @@ class _Commands(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         with _short_messages():
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except BrokenPipeError:  # the reader of our output went away (rolegraph query … | head)
+                raise
+            except OSError as e:  # the machine's refusal, not the data's: a full disk, a folder not ours
+                raise click.ClickException(machine_refusal(e)) from None
+
+
+def machine_refusal(error: OSError) -> str:
+    """An error of the system, said in one line: what it refused and where. A build and the
+    shards are written in a staging folder first, so the folder they replace is left as it was."""
+    where = f": {error.filename}" if error.filename else ""
+    return f"the system refused to go on: {error.strerror or error}{where}"
 
 
 MESSAGE_LIMIT = 1000

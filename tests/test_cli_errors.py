@@ -135,3 +135,28 @@ def test_queries_lists_whole_descriptions() -> None:
         assert description.endswith("."), entry  # a whole sentence, not one cut at the end of a line
     joined = " ".join(result.output.split())
     assert "weighted by the share of their themes they have in common (networkx bipartite projection" in joined
+
+
+def test_a_full_disk_during_a_build_is_one_line_and_the_last_output_stays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The system's refusal (here ENOSPC as the report is written) is exit 1 with its words, no
+    traceback; out/ keeps the last good build."""
+    import errno
+    import os
+
+    from graph import pipeline
+
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["build", "--out", str(out), "--no-validate", "--no-cache", "-q"]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def full(*_: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(out / "build-report.json"))
+
+    monkeypatch.setattr(pipeline, "build_report", full)
+    result = CliRunner().invoke(main, ["build", "--out", str(out), "--no-validate", "--no-cache", "-q"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "No space left on device" in result.output and "build-report.json" in result.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no staging left

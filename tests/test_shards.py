@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import resource
 import subprocess
 import time
@@ -434,3 +435,33 @@ def test_thousands_of_organizations_need_no_file_kept_open(tmp_path: Path) -> No
     assert result.organizations == 2000 and len(result.shards) == 2001 and result.quads == 8001
     assert (tmp_path / "s" / "urn-x-o1999-00001.nq").read_text(encoding="utf-8").count("\n") == 4
     assert (tmp_path / "s" / "shared-00001.nq").read_text(encoding="utf-8") == f"<urn:x:theme> <{RDF_TYPE}> <{RG}DutyTheme> .\n"
+
+
+def test_a_disk_that_fills_while_cutting_is_one_line_and_the_shards_before_are_kept(
+    stored: BuildResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ENOSPC half-way through (at 10,000 stores a full disk did this): exit 1, the system's
+    words, no traceback, and the shards of the run before still whole."""
+    import errno
+
+    from graph import shards
+
+    out = tmp_path / "shards"
+    assert cli("shards", str(stored.out / "org.ttl"), "--out", str(out), "--size", "0.5")[0] == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    appended = 0
+
+    def full(self: shards.Series, shard: shards.Shard, lines: bytes) -> None:
+        nonlocal appended
+        appended += 1
+        if appended > 2:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real(self, shard, lines)
+
+    real = shards.Series._append
+    monkeypatch.setattr(shards.Series, "_append", full)
+    code, output = cli("shards", str(stored.out / "org.ttl"), "--out", str(out), "--size", "0.5")
+    assert code == 1 and "No space left on device" in output and "Traceback" not in output, output
+    assert appended == 3
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no staging left
