@@ -140,7 +140,8 @@ def main(stores: int, jobs: int | None, limit_gb: float, seed: int = 7) -> dict[
         figures["counts"] = {k: report["counts"][k] for k in ("organizations", "posts", "duties", "overlaps", "triples")}
         figures["files_mb"] = {p.name: round(p.stat().st_size / 1e6, 1) for p in sorted(out.iterdir()) if p.is_file()}
         seconds, found, code = timed(rolegraph("shards", str(out / "org.ttl"), "--out", str(shards)), limit_gb)
-        sizes = sorted(p.stat().st_size for p in shards.glob("*.nq"))
+        # a failed run leaves the folder of the run before, which is not this run's figures
+        sizes = sorted(p.stat().st_size for p in shards.glob("*.nq")) if code == 0 else []
         figures["shards"] = {
             "s": round(seconds, 1),
             "exit_code": code,
