@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from graph.errors import OntologyError
 from graph.memo import Memo
-from graph.model import OrgModel, Post, ReportingLine, SourceText
+from graph.model import Cluster, OrgModel, Post, ReportingLine, SourceText, ThemeCount, ThemeShare
 from graph.namespace import ORG, PROV, RG, RGD
 from graph.paths import ONTOLOGY_FILE
 from graph.piece_cache import PieceCache
@@ -127,13 +127,20 @@ def load_ontology(path: Path = ONTOLOGY_FILE) -> Triples:
 # seconds of work, large enough to outweigh sending it back, small enough to spread evenly
 POSTS_PER_PIECE = 2_000  # about 170,000 triples
 OVERLAPS_PER_PIECE = 25_000  # about 150,000 triples
+# the theme co-ownerships, the responsibility matrix's cells and the clusters, in runs of their
+# own: made as one piece (465,708 triples at 1,000 stores, 2.7 s), a duty added anywhere made
+# it all again, since a template's cluster (a member from each store) or a role's count changed
+SHARES_PER_PIECE = 2_000  # about 16,000 triples
+COUNTS_PER_PIECE = 5_000  # 20,000 triples
+CLUSTERS_PER_PIECE = 25  # a template's cluster has a member in each store: about 25,000 triples at 1,000
 
 
 @dataclass(frozen=True)
 class Piece:
     """A run of the graph's triples that can be made apart from the others: a part of the
-    graph (head, posts, reporting, overlaps, rest) and, for posts and overlaps, a range of the
-    model's items. No subject's triples are cut between two pieces."""
+    graph (head, posts, reporting, overlaps, shares, counts, clusters) and, but for the head
+    and the reporting lines, a range of the model's items. No subject's triples are cut
+    between two pieces."""
 
     part: str
     start: int = 0
@@ -172,8 +179,12 @@ class Emitter:
             parts = (_reporting(self.line_facts),)
         elif piece.part == "overlaps":
             parts = (_overlaps(model, self.ends, self.firsts, piece.start, piece.stop),)
+        elif piece.part == "shares":
+            parts = (_theme_shares(model, piece.start, piece.stop),)
+        elif piece.part == "counts":
+            parts = (_theme_counts(model.theme_counts[piece.start : piece.stop]),)
         else:
-            parts = (_theme_shares(model), _theme_counts(model), _clusters(model))
+            parts = (_clusters(model.clusters[piece.start : piece.stop]),)
         # chained in C: a Python loop around each triple cost more than making it
         made = itertools.chain.from_iterable(itertools.starmap(ox.Triple, part) for part in parts)
         return itertools.chain(self.ontology, made) if piece.part == "head" else made
@@ -196,8 +207,12 @@ class Emitter:
             return orjson.dumps([overlaps, firsts.hex(), pairs])
         if piece.part == "reporting":
             return orjson.dumps(self.line_facts)
-        if piece.part == "rest":
-            return orjson.dumps([model.themes, model.theme_shares, model.theme_counts, model.clusters])
+        if piece.part == "shares":  # a share's label is its themes' names
+            return orjson.dumps([model.themes, model.theme_shares[piece.start : piece.stop]])
+        if piece.part == "counts":
+            return orjson.dumps(model.theme_counts[piece.start : piece.stop])
+        if piece.part == "clusters":
+            return orjson.dumps(model.clusters[piece.start : piece.stop])
         return None
 
     def _places(self, post: Post) -> list[str]:
@@ -213,7 +228,9 @@ def graph_pieces(model: OrgModel) -> list[Piece]:
         *(Piece("posts", a, b) for a, b in _runs([p.id for p in model.posts], POSTS_PER_PIECE)),
         Piece("reporting"),
         *(Piece("overlaps", a, b) for a, b in _runs([o.id for o in model.overlaps], OVERLAPS_PER_PIECE)),
-        Piece("rest"),
+        *(Piece("shares", a, b) for a, b in _runs([_share_id(s) for s in model.theme_shares], SHARES_PER_PIECE)),
+        *(Piece("counts", a, b) for a, b in _runs([_count_id(c) for c in model.theme_counts], COUNTS_PER_PIECE)),
+        *(Piece("clusters", a, b) for a, b in _runs([c.id for c in model.clusters], CLUSTERS_PER_PIECE)),
     ]
 
 
@@ -521,12 +538,20 @@ def _overlaps(model: OrgModel, ends: Ends, firsts: bytes, start: int, stop: int)
             yield nodes["role/" + rb], shares, nodes["role/" + ra]
 
 
-def _theme_shares(model: OrgModel) -> Spo:
+def _share_id(share: ThemeShare) -> str:
+    return f"theme-share/{share.role_a}/{share.role_b}"
+
+
+def _count_id(cell: ThemeCount) -> str:
+    return f"responsibility/{cell.role}/{cell.theme}"
+
+
+def _theme_shares(model: OrgModel, start: int, stop: int) -> Spo:
     themes = {t.key: t for t in model.themes}
     nodes = Memo(node)
     kind, role, weight, shared = rg("ThemeCoOwnership"), rg("role"), rg("weight"), rg("sharedTheme")
-    for share in model.theme_shares:
-        s = node(f"theme-share/{share.role_a}/{share.role_b}")
+    for share in model.theme_shares[start:stop]:
+        s = node(_share_id(share))
         yield s, A, kind
         yield s, role, nodes["role/" + share.role_a]
         yield s, role, nodes["role/" + share.role_b]
@@ -536,19 +561,19 @@ def _theme_shares(model: OrgModel) -> Spo:
             yield s, shared, nodes["theme/" + theme]
 
 
-def _theme_counts(model: OrgModel) -> Spo:
+def _theme_counts(cells: Sequence[ThemeCount]) -> Spo:
     nodes = Memo(node)
     kind, role, theme, count = rg("ThemeResponsibility"), rg("responsibleRole"), rg("theme"), rg("dutyCount")
-    for cell in model.theme_counts:
-        s = node(f"responsibility/{cell.role}/{cell.theme}")
+    for cell in cells:
+        s = node(_count_id(cell))
         yield s, A, kind
         yield s, role, nodes["role/" + cell.role]
         yield s, theme, nodes["theme/" + cell.theme]
         yield s, count, integer(cell.duties)
 
 
-def _clusters(model: OrgModel) -> Spo:
-    for cluster in model.clusters:
+def _clusters(clusters: Sequence[Cluster]) -> Spo:
+    for cluster in clusters:
         s = node(cluster.id)
         yield s, A, rg("DutyCluster")
         yield s, RDFS_LABEL, label(cluster.label)

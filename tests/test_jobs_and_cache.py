@@ -62,6 +62,8 @@ def _small_pieces(monkeypatch: MonkeyPatch) -> None:
     """Pieces of about two posts and one overlap, so that the nine posts make several pieces."""
     monkeypatch.setattr(emit, "POSTS_PER_PIECE", 2)
     monkeypatch.setattr(emit, "OVERLAPS_PER_PIECE", 1)
+    for name in ("SHARES_PER_PIECE", "COUNTS_PER_PIECE", "CLUSTERS_PER_PIECE"):
+        monkeypatch.setattr(emit, name, 1)
 
 
 def _watch_processes(tmp_path: Path, monkeypatch: MonkeyPatch) -> tuple[Path, Path]:

@@ -50,6 +50,8 @@ def small_pieces(monkeypatch: MonkeyPatch) -> None:
     """Pieces of one or two posts and of one overlap: the four stores' eight posts make several."""
     monkeypatch.setattr(emit, "POSTS_PER_PIECE", 2)
     monkeypatch.setattr(emit, "OVERLAPS_PER_PIECE", 1)
+    for name in ("SHARES_PER_PIECE", "COUNTS_PER_PIECE", "CLUSTERS_PER_PIECE"):
+        monkeypatch.setattr(emit, name, 1)
 
 
 @pytest.mark.usefixtures("small_pieces")
@@ -214,16 +216,41 @@ def test_every_value_the_reporting_lines_are_made_of_is_in_their_inputs(built: B
     assert _inputs_follow_the_triples(model, _with_post(model, k, dataclasses.replace(model.posts[k], role="会计")), piece)
 
 
-def test_every_value_the_rest_is_made_of_is_in_its_inputs(built: BuildResult) -> None:
-    model, piece = built.model, Piece("rest")
-    theme = model.themes[0]
-    for changed in (
-        dataclasses.replace(model, themes=(dataclasses.replace(theme, zh=theme.zh + "改"), *model.themes[1:])),
-        dataclasses.replace(model, theme_shares=model.theme_shares[1:]),
-        dataclasses.replace(model, theme_counts=model.theme_counts[1:]),
-        dataclasses.replace(model, clusters=model.clusters[1:]),
+def test_every_value_the_shares_counts_and_clusters_are_made_of_is_in_their_inputs(built: BuildResult) -> None:
+    model = built.model
+    shares = Piece("shares", 0, len(model.theme_shares))
+    counts = Piece("counts", 0, len(model.theme_counts))
+    clusters = Piece("clusters", 0, len(model.clusters))
+    named = model.theme_shares[0].themes[0]  # a share's label names its themes
+    themes = tuple(dataclasses.replace(t, zh=t.zh + "改") if t.key == named else t for t in model.themes)
+    cluster = model.clusters[0]
+    for changed, piece in (
+        (dataclasses.replace(model, themes=themes), shares),
+        (dataclasses.replace(model, theme_shares=model.theme_shares[1:]), shares),
+        (dataclasses.replace(model, theme_counts=model.theme_counts[1:]), counts),
+        (dataclasses.replace(model, clusters=model.clusters[1:]), clusters),
+        (dataclasses.replace(model, clusters=(_replaced(cluster, "label", "改"), *model.clusters[1:])), clusters),
     ):
         assert _inputs_follow_the_triples(model, changed, piece)
+
+
+@pytest.mark.usefixtures("small_pieces")
+def test_a_duty_changed_in_one_store_changes_its_own_cluster_piece_alone(tmp_path: Path) -> None:
+    """The four stores share four duties, each a cluster of its copies (保管门店的印章: eight, two a
+    store); east's 审核凭证 becomes a duty no other store has, and its cluster loses a member:
+    the other three clusters' pieces (one cluster each here) keep their inputs."""
+    corpus = _corpus(tmp_path / "docs")
+    before = _build(corpus, tmp_path / "before").model
+    (corpus / "east.txt").write_text(STORE.format(name="east").replace("审核凭证", "登记固定资产卡片"), encoding="utf-8")
+    after = _build(corpus, tmp_path / "after").model
+    assert len(before.clusters) == len(after.clusters) == 4
+
+    def keys(model: OrgModel) -> set[bytes | None]:
+        emitter = Emitter(model, ontology=[])
+        return {emitter.inputs(p) for p in emit.graph_pieces(model) if p.part == "clusters"}
+
+    old, new = keys(before), keys(after)
+    assert len(old) == len(new) == 4 and len(old & new) == 3
 
 
 def test_an_item_added_changes_the_runs_near_it_alone() -> None:
