@@ -129,7 +129,7 @@ def overlaps_csv_parts(model: OrgModel, rows: int = 10_000) -> Iterator[str]:
     def shared(keys: tuple[str, ...]) -> str:
         return _field(neutralise_cell(";".join(themes[t].zh for t in keys)))
 
-    sides, shares = _sides(model), Memo(shared)
+    sides, shares, scores = _sides(model), Memo(shared), Memo("{:.2f}".format)  # a few dozen scores recur
     yield _csv([OVERLAP_COLUMNS])
     overlaps = model.overlaps
     for start in range(0, len(overlaps), rows):
@@ -138,7 +138,7 @@ def overlaps_csv_parts(model: OrgModel, rows: int = 10_000) -> Iterator[str]:
         # no quotes and cannot start like a formula
         yield "".join(
             [
-                f"{o.id},{o.score:.2f},{shares[o.themes]},{sides[o.duty_a]},{sides[o.duty_b]}\r\n"
+                f"{o.id},{scores[o.score]},{shares[o.themes]},{sides[o.duty_a]},{sides[o.duty_b]}\r\n"
                 for o in overlaps[start : start + rows]
             ]
         )
