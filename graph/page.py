@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from itertools import chain, repeat
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import jinja2
 import networkx as nx
@@ -91,15 +91,16 @@ def stores_folder(model: OrgModel, out: Path, split: bool | None = None) -> Path
     return out / PAGE_STORES if split else None
 
 
-def render_page(model: OrgModel, *, stores: Path | None = None) -> str:
+def render_page(model: OrgModel, *, stores: Path | None = None, lay_out: LayOut | None = None) -> str:
     """The whole HTML page as a string.
 
     Each store's posts travel as a gzip'd chunk inside the page; with ``stores`` (a folder that
     sits beside the page, made if need be), as a file of their own there, ``<index>.js``, which the
     page loads from disk when the store is chosen: no server, and the page no longer grows with
-    the stores' posts.
+    the stores' posts. ``lay_out`` draws each org chart (default ``chart_layout``; the build
+    passes one that keeps the layouts between builds, ``graph.layout_cache``).
     """
-    data_json, raw = _page_json(model)
+    data_json, raw = _page_json(model, lay_out or chart_layout)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
     template = env.get_template("org-graph.html")
     if stores is None:
@@ -119,12 +120,12 @@ def render_page(model: OrgModel, *, stores: Path | None = None) -> str:
     return _with_script_hashes(page, dynamic=stores is not None)
 
 
-def _page_json(model: OrgModel) -> tuple[bytes, list[bytes]]:
+def _page_json(model: OrgModel, lay_out: LayOut) -> tuple[bytes, list[bytes]]:
     """The group's data as the page's JSON, and each store's chunk. The objects they are made of
     are gone when this returns, before the page's text is put together (10,000 roles: 300 MB)."""
     texts, facts, ix = _Texts(), dict[int, Any](), _index(model)
-    data = page_data(model, texts, facts, ix)
-    raw = store_data(model, data, texts, facts, ix)
+    data = page_data(model, texts, facts, ix, lay_out=lay_out)
+    raw = store_data(model, data, texts, facts, ix, lay_out=lay_out)
     nodes, edges, *_ = _network(model, data, ix).get_network_data()
     payload = {"nodes": nodes, "edges": edges, "large": len(data["roles"]) > LARGE, "texts": texts.table(), **data}
     payload["facts"] = [facts.get(k) for k in range(len(payload["texts"]))]
@@ -259,7 +260,12 @@ def _index(model: OrgModel) -> _Index:
 
 
 def page_data(
-    model: OrgModel, texts: _Texts | None = None, facts: dict[int, Any] | None = None, ix: _Index | None = None
+    model: OrgModel,
+    texts: _Texts | None = None,
+    facts: dict[int, Any] | None = None,
+    ix: _Index | None = None,
+    *,
+    lay_out: LayOut | None = None,
 ) -> dict[str, Any]:
     """What the side panel, filters, matrix and store selector show for the group, keyed by role.
 
@@ -278,7 +284,7 @@ def page_data(
     ups, downs = _links_by_role(model, ix)
     shared = _overlaps_by_role(model, ix)
     used = sorted({p.role for p in model.posts} | set(ups) | set(downs))
-    chart = chart_layout(
+    chart = (lay_out or chart_layout)(
         used,
         [(sup, sub, len(found)) for sub in used for sup, found in ups.get(sub, {}).items()],
         rank={k: roles[k].rank for k in used},
@@ -509,7 +515,13 @@ def _colour(model: OrgModel, dept: str) -> str:
 
 
 def store_data(
-    model: OrgModel, data: dict[str, Any], texts: _Texts, facts: dict[int, Any], ix: _Index | None = None
+    model: OrgModel,
+    data: dict[str, Any],
+    texts: _Texts,
+    facts: dict[int, Any],
+    ix: _Index | None = None,
+    *,
+    lay_out: LayOut | None = None,
 ) -> list[bytes]:
     """Each store's posts (placed as an org chart), duties and reporting lines.
 
@@ -530,7 +542,7 @@ def store_data(
     roles = {r.key: r for r in model.roles}
     chunks: list[bytes] = []
     for org in model.organizations:
-        chunk = _store_chunk(by_org[org.id], lines_of[org.id], roles, ix, texts, facts, themes)
+        chunk = _store_chunk(by_org[org.id], lines_of[org.id], roles, ix, texts, facts, themes, lay_out or chart_layout)
         chunks.append(orjson.dumps(chunk, option=orjson.OPT_SORT_KEYS))
     return chunks
 
@@ -552,6 +564,7 @@ def _store_chunk(
     texts: _Texts,
     facts: dict[int, Any],
     themes: list[str],
+    lay_out: LayOut,
 ) -> dict[str, Any]:
     ids = [p.id for p in posts]
     first_of_role: dict[str, str] = {}
@@ -572,7 +585,7 @@ def _store_chunk(
     pairs = [(end(ln.superior), end(ln.subordinate), ln) for ln in lines]
     nodes = ids + ghosts
     role_of = {p.id: p.role for p in posts} | {g: g.removeprefix("role:") for g in ghosts}
-    chart = chart_layout(
+    chart = lay_out(
         nodes,
         [(sup, sub, 2 if ln.basis == "explicit" else 1) for sup, sub, ln in pairs],
         rank={n: roles[role_of[n]].rank for n in nodes},
@@ -616,6 +629,14 @@ class Chart:
     y: dict[str, int]
     back: frozenset[tuple[str, str]]  # (superior, subordinate) lines dropped to break a cycle
     crossings: int = 0
+
+
+class LayOut(Protocol):
+    """What draws an org chart: ``chart_layout``, or the same kept between builds."""
+
+    def __call__(
+        self, nodes: Sequence[str], lines: Sequence[tuple[str, str, int]], *, rank: dict[str, int], group: dict[str, str]
+    ) -> Chart: ...
 
 
 class _Graph:

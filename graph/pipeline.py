@@ -138,7 +138,7 @@ def _build(
         jobs, aside = _spread(options.jobs, model)
         # the graph's pieces of an earlier build, kept beside its readings
         kept = PieceCache(options.cache / "pieces") if options.cache is not None else None
-        views = Aside(_write_views, _Views(model, staging, options.page_stores), fork=aside)
+        views = Aside(_write_views, _Views(model, staging, options.page_stores, options.cache), fork=aside)
         try:
             turtle = staging / "org.ttl"
             with clock("emit"):  # pieces of Turtle and JSON-LD from the workers, written in their order
@@ -218,17 +218,22 @@ class _Views:
     model: OrgModel
     staging: Path
     page_stores: bool | None  # BuildOptions.page_stores
+    cache: Path | None  # BuildOptions.cache: the org charts' layouts are kept there
 
 
 def _write_views(views: _Views, _: None) -> tuple[dict[str, float], Path | None]:
     """The page (with its store files) and overlaps.csv, written into the staging folder; the
     time each took, and the folder of the page's store files (split layout) if there is one."""
     # imported here: pyvis and Jinja load while the SHACL worker checks the Turtle
+    from graph.layout_cache import LayoutCache
     from graph.page import render_page, stores_folder
 
     start = time.perf_counter()
     stores = stores_folder(views.model, views.staging, views.page_stores)
-    (views.staging / "org-graph.html").write_text(render_page(views.model, stores=stores), encoding="utf-8")
+    layouts = LayoutCache(views.cache / "layouts") if views.cache is not None else None
+    (views.staging / "org-graph.html").write_text(render_page(views.model, stores=stores, lay_out=layouts), encoding="utf-8")
+    if layouts is not None:
+        layouts.save()
     written = time.perf_counter()
     write_overlaps_csv(views.model, views.staging / "overlaps.csv")
     return {"render": written - start, "table": time.perf_counter() - written}, stores

@@ -1,0 +1,111 @@
+"""Org-chart layouts of earlier builds, kept for the next.
+
+The page draws each store as an org chart (``page.chart_layout``): at 1,000 stores the 1,002
+layouts are 2.3 s of the page's 4.9, worked out again by every rebuild although one store's
+change leaves all the others' charts as they were. A layout is a function of its nodes, lines,
+ranks and departments alone, so it is kept under a digest of exactly these, as given, beside
+the readings, the graph's pieces and the role scores.
+
+The file holds the layouts the last build used; a build that used the same ones leaves it as it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from graph.atomic import replaced_atomically
+from graph.page import Chart, chart_layout
+from graph.paths import PACKAGE_DIR
+from graph.versions import code_version
+
+log = logging.getLogger(__name__)
+# the code and library a layout depends on (networkx breaks cycles): a change makes every kept layout stale
+LAYOUT_CODE = ("page.py", "layout_cache.py")
+LAYOUT_LIBRARY = "networkx"
+
+
+class LayoutCache:
+    """``chart_layout``, with the layouts read from and written back to one file of a folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / f"layouts-{layout_version()}.json"
+        self.kept = _read(self.path)
+        self.used: dict[str, dict[str, Any]] = {}  # the layouts this build asked for, by key
+        self.found = 0  # … of which the file held so many
+
+    def __call__(
+        self, nodes: Sequence[str], lines: Sequence[tuple[str, str, int]], *, rank: dict[str, int], group: dict[str, str]
+    ) -> Chart:
+        key = hashlib.sha256(orjson.dumps([nodes, lines, rank, group])).hexdigest()[:32]
+        kept = self.kept.get(key)
+        chart = _chart(kept) if kept is not None else None
+        if kept is None or chart is None:
+            chart = chart_layout(nodes, lines, rank=rank, group=group)
+            kept = _saved(chart)
+        else:
+            self.found += 1
+        self.used[key] = kept
+        return chart
+
+    def save(self) -> None:
+        """Write the layouts this build used, atomically, when they are not what the file held,
+        and remove other versions' files. A cache that cannot be written is a slower next build."""
+        try:
+            for other in self.path.parent.glob("layouts-*.json"):
+                if other != self.path:
+                    other.unlink(missing_ok=True)
+            if self.used != self.kept:
+                with replaced_atomically(self.path) as f:
+                    f.write(orjson.dumps(self.used, option=orjson.OPT_SORT_KEYS))
+        except OSError as e:
+            log.warning("cannot write the org-chart layouts to the cache %s: %s", self.path.parent, e)
+
+
+def _saved(chart: Chart) -> dict[str, Any]:
+    back = sorted(chart.back)
+    return {"level": chart.level, "x": chart.x, "y": chart.y, "back": back, "crossings": chart.crossings}
+
+
+def _chart(kept: dict[str, Any]) -> Chart | None:
+    """The layout a file held; None when it is not one (it is worked out again)."""
+    try:
+        maps = [kept[name] for name in ("level", "x", "y")]
+        back = frozenset((sup, sub) for sup, sub in kept["back"])
+        crossings = kept["crossings"]
+    except (KeyError, TypeError, ValueError):
+        return None
+    nodes = maps[0].keys() if all(isinstance(m, dict) for m in maps) else None
+    if nodes is None or any(m.keys() != nodes or not all(isinstance(v, int) for v in m.values()) for m in maps):
+        return None
+    if not isinstance(crossings, int) or not all(isinstance(end, str) for line in back for end in line):
+        return None
+    return Chart(level=maps[0], x=maps[1], y=maps[2], back=back, crossings=crossings)
+
+
+def _read(path: Path) -> dict[str, dict[str, Any]]:
+    """The file's layouts; none when it is absent, or (with a warning) not what this module writes."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return {}
+    try:
+        found = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        found = None
+    if not isinstance(found, dict) or not all(isinstance(v, dict) for v in found.values()):
+        log.warning("the org-chart layouts in %s are damaged: they are worked out again", path)
+        return {}
+    return found
+
+
+@cache
+def layout_version() -> str:
+    """A digest of the layout's code and networkx's version."""
+    return code_version((PACKAGE_DIR / name for name in LAYOUT_CODE), (LAYOUT_LIBRARY,))
