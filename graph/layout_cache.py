@@ -76,16 +76,17 @@ def _saved(chart: Chart) -> dict[str, Any]:
 def _chart(kept: dict[str, Any]) -> Chart | None:
     """The layout a file held; None when it is not one (it is worked out again)."""
     try:
-        maps = [kept[name] for name in ("level", "x", "y")]
-        back = frozenset((sup, sub) for sup, sub in kept["back"])
-        crossings = kept["crossings"]
-    except (KeyError, TypeError, ValueError):
+        maps, lines, crossings = [kept[name] for name in ("level", "x", "y")], kept["back"], kept["crossings"]
+    except (KeyError, TypeError):
         return None
     nodes = maps[0].keys() if all(isinstance(m, dict) for m in maps) else None
     if nodes is None or any(m.keys() != nodes or not all(isinstance(v, int) for v in m.values()) for m in maps):
         return None
-    if not isinstance(crossings, int) or not all(isinstance(end, str) for line in back for end in line):
+    if not isinstance(crossings, int) or not isinstance(lines, list):
         return None
+    if not all(isinstance(line, list) and len(line) == 2 and all(isinstance(end, str) for end in line) for line in lines):
+        return None
+    back = frozenset((sup, sub) for sup, sub in lines)
     return Chart(level=maps[0], x=maps[1], y=maps[2], back=back, crossings=crossings)
 
 

@@ -80,10 +80,24 @@ def _damaged(kept: dict[str, dict[str, Any]], how: str) -> bytes:
         "a layout of text": orjson.dumps({key: "not a layout" for key in kept}),
         "a level missing": orjson.dumps({**kept, first: {k: v for k, v in kept[first].items() if k != "level"}}),
         "a position of text": orjson.dumps({**kept, first: {**kept[first], "x": dict.fromkeys(kept[first]["x"], "1")}}),
+        "a line of one end": orjson.dumps({**kept, first: {**kept[first], "back": [["post/a"]]}}),
+        "a line of text": orjson.dumps({**kept, first: {**kept[first], "back": ["ab"]}}),
     }[how]
 
 
-@pytest.mark.parametrize("how", ["cut", "empty", "a list", "a layout of text", "a level missing", "a position of text"])
+@pytest.mark.parametrize(
+    "how",
+    [
+        "cut",
+        "empty",
+        "a list",
+        "a layout of text",
+        "a level missing",
+        "a position of text",
+        "a line of one end",
+        "a line of text",
+    ],
+)
 def test_a_damaged_file_is_laid_out_afresh(
     built: BuildResult, tmp_path: Path, how: str, caplog: pytest.LogCaptureFixture, counted: _Counted
 ) -> None:
