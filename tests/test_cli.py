@@ -162,9 +162,10 @@ def test_progress_lines_and_quiet(tmp_path: Path) -> None:
 def test_emit_reports_each_piece_of_the_graph_written(tmp_path: Path) -> None:
     seen: list[tuple[str, int, int]] = []
     build(BuildOptions(out=tmp_path / "out", validate=False), progress=lambda *call: seen.append(call))
-    # the bundled corpus: 54 posts and 90 overlaps, each part one piece: head, posts, reporting,
-    # overlaps, rest
-    assert [call for call in seen if call[0] == "emit"] == [("emit", 0, 0)] + [("emit", i, 5) for i in range(1, 6)]
+    # the bundled corpus: 54 posts, 90 overlaps, 411 theme co-ownerships and 208 responsibility
+    # cells, each part one piece (head, posts, reporting, overlaps, shares, counts), and 56
+    # clusters in runs of about 25 (CLUSTERS_PER_PIECE; cut where their ids say): 3 pieces
+    assert [call for call in seen if call[0] == "emit"] == [("emit", 0, 0)] + [("emit", i, 9) for i in range(1, 10)]
 
 
 def test_progress_bar_on_a_terminal() -> None:
