@@ -6,13 +6,12 @@ change leaves all the others' charts as they were. A layout is a function of its
 ranks and departments alone, so it is kept under a digest of exactly these, as given, beside
 the readings, the graph's pieces and the role scores.
 
-The file holds the layouts the last build used; a build that used the same ones leaves it as it is.
+The file (``graph.kept_file``) holds the layouts the last build used.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -20,15 +19,15 @@ from typing import Any
 
 import orjson
 
-from graph.atomic import replaced_atomically
+from graph.kept_file import read_entries, save_entries
 from graph.page import Chart, chart_layout
 from graph.paths import PACKAGE_DIR
 from graph.versions import code_version
 
-log = logging.getLogger(__name__)
 # the code and library a layout depends on (networkx breaks cycles): a change makes every kept layout stale
-LAYOUT_CODE = ("page.py", "layout_cache.py")
+LAYOUT_CODE = ("page.py", "layout_cache.py", "kept_file.py")
 LAYOUT_LIBRARY = "networkx"
+WHAT = "org-chart layouts"
 
 
 class LayoutCache:
@@ -36,7 +35,7 @@ class LayoutCache:
 
     def __init__(self, folder: Path) -> None:
         self.path = folder / f"layouts-{layout_version()}.json"
-        self.kept = _read(self.path)
+        self.kept: dict[str, dict[str, Any]] = read_entries(self.path, lambda v: isinstance(v, dict), WHAT)
         self.used: dict[str, dict[str, Any]] = {}  # the layouts this build asked for, by key
         self.found = 0  # … of which the file held so many
 
@@ -55,17 +54,8 @@ class LayoutCache:
         return chart
 
     def save(self) -> None:
-        """Write the layouts this build used, atomically, when they are not what the file held,
-        and remove other versions' files. A cache that cannot be written is a slower next build."""
-        try:
-            for other in self.path.parent.glob("layouts-*.json"):
-                if other != self.path:
-                    other.unlink(missing_ok=True)
-            if self.used != self.kept:
-                with replaced_atomically(self.path) as f:
-                    f.write(orjson.dumps(self.used, option=orjson.OPT_SORT_KEYS))
-        except OSError as e:
-            log.warning("cannot write the org-chart layouts to the cache %s: %s", self.path.parent, e)
+        """Write the layouts this build used, when they are not what the file held."""
+        save_entries(self.path, self.used, self.kept, WHAT)
 
 
 def _saved(chart: Chart) -> dict[str, Any]:
@@ -88,22 +78,6 @@ def _chart(kept: dict[str, Any]) -> Chart | None:
         return None
     back = frozenset((sup, sub) for sup, sub in lines)
     return Chart(level=maps[0], x=maps[1], y=maps[2], back=back, crossings=crossings)
-
-
-def _read(path: Path) -> dict[str, dict[str, Any]]:
-    """The file's layouts; none when it is absent, or (with a warning) not what this module writes."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return {}
-    try:
-        found = orjson.loads(data)
-    except orjson.JSONDecodeError:
-        found = None
-    if not isinstance(found, dict) or not all(isinstance(v, dict) for v in found.values()):
-        log.warning("the org-chart layouts in %s are damaged: they are worked out again", path)
-        return {}
-    return found
 
 
 @cache

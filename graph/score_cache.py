@@ -6,27 +6,26 @@ rapidfuzz, worked out again by every rebuild although one store's change leaves 
 them as they were. A score is a function of the text, the roles' texts and the scorer alone, so
 it is kept under a digest of exactly these, beside the readings and the graph's pieces.
 
-The file holds the scores the last build used; a build that used the same ones leaves it as it is.
+The file (``graph.kept_file``) holds the scores the last build used.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
 import orjson
 
-from graph.atomic import replaced_atomically
+from graph.kept_file import read_entries, save_entries
 from graph.paths import PACKAGE_DIR
 from graph.versions import code_version
 
-log = logging.getLogger(__name__)
 # the code and library a score depends on: a change to either makes every kept score stale
-SCORE_CODE = ("relate.py", "score_cache.py")
+SCORE_CODE = ("relate.py", "score_cache.py", "kept_file.py")
 SCORE_LIBRARY = "rapidfuzz"
+WHAT = "role scores"
 
 
 class ScoreCache:
@@ -34,7 +33,7 @@ class ScoreCache:
 
     def __init__(self, folder: Path) -> None:
         self.path = folder / f"scores-{scorer_version()}.json"
-        self.kept = _read(self.path)
+        self.kept: dict[str, list[float]] = read_entries(self.path, _row, WHAT)
         self.used: dict[str, list[float]] = {}  # the scores this build asked for, by key
         self.found: set[str] = set()  # … of which the file held these
 
@@ -62,35 +61,12 @@ class ScoreCache:
         self.used[key] = scores
 
     def save(self) -> None:
-        """Write the scores this build used, atomically, when they are not what the file held,
-        and remove other versions' files. A cache that cannot be written is a slower next build."""
-        try:
-            for other in self.path.parent.glob("scores-*.json"):
-                if other != self.path:
-                    other.unlink(missing_ok=True)
-            if self.used != self.kept:
-                with replaced_atomically(self.path) as f:
-                    f.write(orjson.dumps(self.used, option=orjson.OPT_SORT_KEYS))
-        except OSError as e:
-            log.warning("cannot write the role scores to the cache %s: %s", self.path.parent, e)
+        """Write the scores this build used, when they are not what the file held."""
+        save_entries(self.path, self.used, self.kept, WHAT)
 
 
-def _read(path: Path) -> dict[str, list[float]]:
-    """The file's scores; none when it is absent, or (with a warning) not what this module writes."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return {}
-    try:
-        found = orjson.loads(data)
-    except orjson.JSONDecodeError:
-        found = None
-    if not isinstance(found, dict) or not all(
-        isinstance(v, list) and all(isinstance(x, float) for x in v) for v in found.values()
-    ):
-        log.warning("the role scores in %s are damaged: they are worked out again", path)
-        return {}
-    return found
+def _row(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(x, float) for x in value)
 
 
 @cache
