@@ -8,7 +8,8 @@ each build in a fresh process as a user runs it (``python build.py … --no-vali
    position added to the middle plain-text document;
 3. the rebuild with that cache: one document is read again, the rest come from the cache, and
    so do the graph's pieces that did not change;
-4. a clean build of the changed corpus with no cache, whose five files must be the same bytes.
+4. a clean build of the changed corpus with no cache, whose five files (and the page's store
+   files, from 500 stores on) must be the same bytes.
 
 It prints the times (the last one's too), the ratio rebuild ÷ clean (of the medians, and run by
 run), the documents and pieces the rebuild took from the cache, and whether the outputs are
@@ -27,6 +28,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from graph.outfolder import PAGE_STORES  # the page's store files, from 500 stores on
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUTS = ("org.ttl", "org.jsonld", "org-graph.html", "overlaps.csv")
@@ -65,11 +68,20 @@ def counts(out: Path) -> list[int]:
 
 def same_outputs(a: Path, b: Path) -> bool:
     files = all(filecmp.cmp(a / name, b / name, shallow=False) for name in OUTPUTS)
+    files = files and same_folders(a / PAGE_STORES, b / PAGE_STORES)
     reports = [json.loads((folder / "build-report.json").read_text(encoding="utf-8")) for folder in (a, b)]
     for report in reports:
         for entry in CACHE_ENTRIES:
             report.pop(entry)
     return files and reports[0] == reports[1]
+
+
+def same_folders(a: Path, b: Path) -> bool:
+    """Whether two folders (the page's store files) hold the same names and bytes; both absent is alike."""
+    names = [sorted(p.relative_to(folder) for p in folder.rglob("*")) if folder.is_dir() else [] for folder in (a, b)]
+    if names[0] != names[1]:
+        return False
+    return all(filecmp.cmp(a / name, b / name, shallow=False) for name in names[0] if (a / name).is_file())
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import orjson
 import pytest
 from pytest import MonkeyPatch
 
-from graph import layout_cache
+from graph import emit, layout_cache
 from graph.layout_cache import LayoutCache, layout_version
 from graph.model import OrgModel
 from graph.page import Chart, render_page
@@ -144,12 +145,27 @@ def test_the_file_holds_the_last_builds_layouts_and_other_versions_go(built: Bui
     assert not stale.exists()
 
 
-def test_a_build_keeps_the_layouts_beside_the_readings_and_a_rebuild_draws_the_same_page(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_build_keeps_the_layouts_beside_the_readings_and_a_rebuild_draws_the_same_page(
+    tmp_path: Path, monkeypatch: MonkeyPatch, jobs: int
+) -> None:
+    # with two jobs and a graph of several pieces, the page is drawn in a process of its own,
+    # which keeps the layouts
+    monkeypatch.setattr(emit, "POSTS_PER_PIECE", 2 if jobs > 1 else emit.POSTS_PER_PIECE)
+    saved_by, real = tmp_path / "saved-by", LayoutCache.save
+    saved_by.mkdir()
+
+    def save(self: LayoutCache) -> None:
+        (saved_by / str(os.getpid())).touch()
+        real(self)
+
+    monkeypatch.setattr(LayoutCache, "save", save)
     cache = tmp_path / "cache"
-    first = build(BuildOptions(out=tmp_path / "first", validate=False, cache=cache))
+    first = build(BuildOptions(out=tmp_path / "first", validate=False, cache=cache, jobs=jobs))
     kept = LayoutCache(cache / "layouts").kept
     assert len(kept) == len(first.model.organizations) + 1
-    again = build(BuildOptions(out=tmp_path / "again", validate=False, cache=cache))
+    assert [p.name == str(os.getpid()) for p in saved_by.iterdir()] == [jobs == 1]
+    again = build(BuildOptions(out=tmp_path / "again", validate=False, cache=cache, jobs=jobs))
     clean = build(BuildOptions(out=tmp_path / "clean", validate=False, cache=None))
     page = (clean.out / "org-graph.html").read_bytes()
     assert (first.out / "org-graph.html").read_bytes() == (again.out / "org-graph.html").read_bytes() == page
