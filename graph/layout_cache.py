@@ -24,9 +24,10 @@ from graph.page import Chart, chart_layout
 from graph.paths import PACKAGE_DIR
 from graph.versions import code_version
 
-# the code and library a layout depends on (networkx breaks cycles): a change makes every kept layout stale
+# the code and libraries a layout depends on (networkx breaks cycles, numpy counts crossings): a
+# change to any of them makes every kept layout stale
 LAYOUT_CODE = ("page.py", "layout_cache.py", "kept_file.py")
-LAYOUT_LIBRARY = "networkx"
+LAYOUT_LIBRARIES = ("networkx", "numpy")
 WHAT = "org-chart layouts"
 
 
@@ -44,7 +45,7 @@ class LayoutCache:
     ) -> Chart:
         key = hashlib.sha256(orjson.dumps([nodes, lines, rank, group])).hexdigest()[:32]
         kept = self.kept.get(key)
-        chart = _chart(kept) if kept is not None else None
+        chart = _chart(kept, nodes, lines) if kept is not None else None
         if kept is None or chart is None:
             chart = chart_layout(nodes, lines, rank=rank, group=group)
             kept = _saved(chart)
@@ -63,24 +64,27 @@ def _saved(chart: Chart) -> dict[str, Any]:
     return {"level": chart.level, "x": chart.x, "y": chart.y, "back": back, "crossings": chart.crossings}
 
 
-def _chart(kept: dict[str, Any]) -> Chart | None:
-    """The layout a file held; None when it is not one (it is worked out again)."""
+def _chart(kept: dict[str, Any], nodes: Sequence[str], lines: Sequence[tuple[str, str, int]]) -> Chart | None:
+    """The layout a file held for these ``nodes`` and ``lines``; None when it is not one of them
+    (a node not placed, a position not a whole number, a line dropped that is not one of theirs):
+    it is worked out again."""
     try:
-        maps, lines, crossings = [kept[name] for name in ("level", "x", "y")], kept["back"], kept["crossings"]
+        maps, dropped, crossings = [kept[name] for name in ("level", "x", "y")], kept["back"], kept["crossings"]
     except (KeyError, TypeError):
         return None
-    nodes = maps[0].keys() if all(isinstance(m, dict) for m in maps) else None
-    if nodes is None or any(m.keys() != nodes or not all(isinstance(v, int) for v in m.values()) for m in maps):
+    placed = set(nodes)
+    if not all(isinstance(m, dict) and m.keys() == placed and all(type(v) is int for v in m.values()) for m in maps):
         return None
-    if not isinstance(crossings, int) or not isinstance(lines, list):
+    if type(crossings) is not int or not isinstance(dropped, list):
         return None
-    if not all(isinstance(line, list) and len(line) == 2 and all(isinstance(end, str) for end in line) for line in lines):
+    given = {(sup, sub) for sup, sub, _ in lines}
+    if not all(isinstance(line, list) and len(line) == 2 and tuple(line) in given for line in dropped):
         return None
-    back = frozenset((sup, sub) for sup, sub in lines)
+    back = frozenset((sup, sub) for sup, sub in dropped)
     return Chart(level=maps[0], x=maps[1], y=maps[2], back=back, crossings=crossings)
 
 
 @cache
 def layout_version() -> str:
-    """A digest of the layout's code and networkx's version."""
-    return code_version((PACKAGE_DIR / name for name in LAYOUT_CODE), (LAYOUT_LIBRARY,))
+    """A digest of the layout's code and its libraries' versions."""
+    return code_version((PACKAGE_DIR / name for name in LAYOUT_CODE), LAYOUT_LIBRARIES)

@@ -1,7 +1,8 @@
 """What a cached result was made by: the package's version, the libraries' and the code's bytes.
 
-The reading cache, the graph's pieces and the role scores are each kept under such a digest of
-the code that makes them, so that a change to that code makes what was kept stale."""
+The reading cache, the graph's pieces, the role scores and the org-chart layouts are each kept
+under such a digest of the code that makes them, so that a change to that code makes what was
+kept stale."""
 
 from __future__ import annotations
 

@@ -111,7 +111,7 @@ def test_the_graph_made_in_pieces_by_two_workers_is_the_graph_made_here(tmp_path
 def test_a_build_short_of_memory_forks_no_worker_and_says_so(
     tmp_path: Path, monkeypatch: MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """No memory left for a fork: the five pieces, the page and the CSV are made here."""
+    """No memory left for a fork: the graph's pieces, the page and the CSV are made here."""
     corpus = _corpus(tmp_path / "docs")
     _small_pieces(monkeypatch)
     one = _build(corpus, tmp_path / "one", jobs=1)

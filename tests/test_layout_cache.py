@@ -72,6 +72,12 @@ def test_a_store_whose_reporting_lines_changed_is_laid_out_again(built: BuildRes
     assert layouts.found >= len(model.organizations) - 1
 
 
+def _without_a_node(layout: dict[str, Any]) -> dict[str, Any]:
+    """The layout's three maps without their first node: well formed, but not of this chart."""
+    node = next(iter(layout["x"]))
+    return {name: {k: v for k, v in layout[name].items() if k != node} for name in ("level", "x", "y")}
+
+
 def _damaged(kept: dict[str, dict[str, Any]], how: str) -> bytes:
     first = next(iter(kept))
     return {
@@ -83,6 +89,9 @@ def _damaged(kept: dict[str, dict[str, Any]], how: str) -> bytes:
         "a position of text": orjson.dumps({**kept, first: {**kept[first], "x": dict.fromkeys(kept[first]["x"], "1")}}),
         "a line of one end": orjson.dumps({**kept, first: {**kept[first], "back": [["post/a"]]}}),
         "a line of text": orjson.dumps({**kept, first: {**kept[first], "back": ["ab"]}}),
+        "a node missing": orjson.dumps({**kept, first: {**kept[first], **_without_a_node(kept[first])}}),
+        "a position true": orjson.dumps({**kept, first: {**kept[first], "x": dict.fromkeys(kept[first]["x"], True)}}),
+        "a line not given": orjson.dumps({**kept, first: {**kept[first], "back": [["post/nowhere", "post/else"]]}}),
     }[how]
 
 
@@ -97,6 +106,9 @@ def _damaged(kept: dict[str, dict[str, Any]], how: str) -> bytes:
         "a position of text",
         "a line of one end",
         "a line of text",
+        "a node missing",
+        "a position true",
+        "a line not given",
     ],
 )
 def test_a_damaged_file_is_laid_out_afresh(
@@ -165,7 +177,11 @@ def test_a_build_keeps_the_layouts_beside_the_readings_and_a_rebuild_draws_the_s
     kept = LayoutCache(cache / "layouts").kept
     assert len(kept) == len(first.model.organizations) + 1
     assert [p.name == str(os.getpid()) for p in saved_by.iterdir()] == [jobs == 1]
+    counter = _Counted()
+    monkeypatch.setattr(layout_cache, "chart_layout", counter)
     again = build(BuildOptions(out=tmp_path / "again", validate=False, cache=cache, jobs=jobs))
+    if jobs == 1:  # drawn in this process: every chart came from the file
+        assert counter.charts == 0
     clean = build(BuildOptions(out=tmp_path / "clean", validate=False, cache=None))
     page = (clean.out / "org-graph.html").read_bytes()
     assert (first.out / "org-graph.html").read_bytes() == (again.out / "org-graph.html").read_bytes() == page

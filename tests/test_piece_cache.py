@@ -253,6 +253,11 @@ def test_a_duty_changed_in_one_store_changes_its_own_cluster_piece_alone(tmp_pat
     assert len(old) == len(new) == 4 and len(old & new) == 3
 
 
+def test_a_piece_of_no_known_part_is_refused(built: BuildResult) -> None:
+    with pytest.raises(ValueError, match="'rest'"):
+        list(Emitter(built.model, ontology=[]).triples(Piece("rest")))
+
+
 def test_an_item_added_changes_the_runs_near_it_alone() -> None:
     ids = [f"post/store-{n:04d}/岗位{n % 7}" for n in range(400)]
     runs = list(_runs(ids, 20))
