@@ -540,9 +540,10 @@ def store_data(
             lines_of[org_id].append(line)
     themes = data["themeKeys"]
     roles = {r.key: r for r in model.roles}
+    draw = lay_out or chart_layout
     chunks: list[bytes] = []
     for org in model.organizations:
-        chunk = _store_chunk(by_org[org.id], lines_of[org.id], roles, ix, texts, facts, themes, lay_out or chart_layout)
+        chunk = _store_chunk(by_org[org.id], lines_of[org.id], roles, ix, texts, facts, themes, draw)
         chunks.append(orjson.dumps(chunk, option=orjson.OPT_SORT_KEYS))
     return chunks
 
