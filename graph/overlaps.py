@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -13,6 +14,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from graph.model import Cluster, Duty, Overlap, Post
+from graph.themes import is_boilerplate
 
 # Chosen on tests/data/overlap-labels.tsv (150 hand-labelled pairs): the F1-best threshold.
 DEFAULT_THRESHOLD = 0.48
@@ -228,7 +230,34 @@ HARD_MAX_PER_DUTY = 32
 _TRIES = 2 * MAX_PER_DUTY
 
 
-def find_overlaps(posts: Sequence[Post], *, threshold: float = DEFAULT_THRESHOLD) -> tuple[list[Overlap], list[Cluster]]:
+@dataclass(frozen=True)
+class TextPairs:
+    """The similar pairs of a set of distinct duty contents (``similar_pairs`` of them, sorted),
+    found before the posts are made: ``texts`` is the digest of the contents they were found for,
+    at ``threshold``."""
+
+    texts: str
+    threshold: float
+    pairs: list[tuple[int, int, float]]
+
+
+def text_pairs(labels: Iterable[str], *, threshold: float = DEFAULT_THRESHOLD) -> TextPairs:
+    """The similar pairs of the contents of duty ``labels`` that are not boilerplate: the part of
+    ``find_overlaps`` that needs the duties' texts alone, so that it can run beside the relate
+    stage, which makes the posts."""
+    texts = sorted({content(label) for label in set(labels) if not is_boilerplate(label)})
+    return TextPairs(
+        _texts_digest(texts), threshold, similar_pairs([text[:COMPARED_CHARS] for text in texts], threshold=threshold)
+    )
+
+
+def _texts_digest(texts: Sequence[str]) -> str:
+    return hashlib.sha256("\x00".join(texts).encode("utf-8")).hexdigest()
+
+
+def find_overlaps(
+    posts: Sequence[Post], *, threshold: float = DEFAULT_THRESHOLD, compared: TextPairs | None = None
+) -> tuple[list[Overlap], list[Cluster]]:
     """Overlaps and clusters of the duties of ``posts``, in size linear in the corpus.
 
     Texts are compared once per distinct content. A pair of similar texts gives an overlap for
@@ -237,7 +266,8 @@ def find_overlaps(posts: Sequence[Post], *, threshold: float = DEFAULT_THRESHOLD
     not overlaps by the square of their number. Text pairs are taken best score first, and a
     duty takes part in ``MAX_PER_DUTY`` overlaps, and up to ``HARD_MAX_PER_DUTY`` when the
     others are the first overlap between two roles; for a pair of roles, the first duty of each
-    (by id) that has room is taken.
+    (by id) that has room is taken. ``compared``, the pairs ``text_pairs`` found for the same
+    contents at the same threshold, spares comparing them here.
     """
     owner = {d.id: p for p in posts for d in p.duties}
     duties = sorted((d for p in posts for d in p.duties if not d.boilerplate), key=lambda d: d.id)
@@ -249,7 +279,10 @@ def find_overlaps(posts: Sequence[Post], *, threshold: float = DEFAULT_THRESHOLD
             key = contents[duty.label] = content(duty.label)
         groups.setdefault(key, []).append(duty)
     texts = sorted(groups)
-    pairs = similar_pairs([text[:COMPARED_CHARS] for text in texts], threshold=threshold)
+    if compared is not None and (compared.texts, compared.threshold) == (_texts_digest(texts), threshold):
+        pairs = list(compared.pairs)
+    else:
+        pairs = similar_pairs([text[:COMPARED_CHARS] for text in texts], threshold=threshold)
     pairs += [(a, a, 1.0) for a, text in enumerate(texts) if len(groups[text]) > 1]
     links = _Components(len(texts))
     holders: dict[int, _Holders] = {}  # a text's duties by organization and role, made once per text

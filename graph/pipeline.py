@@ -18,13 +18,13 @@ from graph.emit import graph_pieces, load_ontology, serialized_pieces, worth_spr
 from graph.errors import RolegraphError
 from graph.model import CleanText, Document, OrgModel, SourceText
 from graph.outfolder import OUTPUT_FILES, check_out_folder, staging_folder
-from graph.overlaps import DEFAULT_THRESHOLD
+from graph.overlaps import DEFAULT_THRESHOLD, TextPairs, text_pairs
 from graph.pack import load_pack, load_packs
 from graph.paths import DEFAULT_CORPUS, DEFAULT_CORRECTIONS
 from graph.piece_cache import PieceCache
 from graph.read.documents import Reading, ReadOptions, read_documents
 from graph.read.source import MAX_BYTES, Collected, collect_sources, slugify
-from graph.relate import add_overlaps, relate
+from graph.relate import add_overlaps, duty_labels, relate
 from graph.report import build_report, write_overlaps_csv
 from graph.score_cache import ScoreCache
 from graph.serialize import write_graph_files
@@ -122,14 +122,23 @@ def _build(
     )
     timings.update(reading.timings)
     cleaned, documents = _with_distinct_slugs(reading.readings)
-    with clock("relate"):
-        # how close unnamed posts' duties came to roles, kept beside the readings
-        scores = ScoreCache(options.cache / "scores") if options.cache is not None else None
-        model = relate(documents, pack, scores=scores)
-        if scores is not None:
-            scores.save()
-    with clock("overlaps"):
-        model = add_overlaps(model, threshold=options.threshold)
+    # the duties' texts are compared while the posts are made: in a process of its own when the
+    # corpus is large enough to pay for it
+    early = _pairs_aside(options.jobs, documents)
+    pairs = Aside(_text_pairs, (documents, options.threshold), fork=True) if early else None
+    try:
+        with clock("relate"):
+            # how close unnamed posts' duties came to roles, kept beside the readings
+            scores = ScoreCache(options.cache / "scores") if options.cache is not None else None
+            model = relate(documents, pack, scores=scores)
+            if scores is not None:
+                scores.save()
+        with clock("overlaps"):
+            model = add_overlaps(model, threshold=options.threshold, compared=pairs.result() if pairs else None)
+    except BaseException:
+        if pairs is not None:
+            pairs.close()
+        raise
     with staging_folder(options.out) as staging:
         loader: StoreLoad | None = None
         # the page, its store files and overlaps.csv need the model alone: with several jobs and
@@ -211,6 +220,22 @@ def _spread(jobs: int, model: OrgModel) -> tuple[int, bool]:
             f"{fit - 1} workers" if fit >= 3 else "the build's own process",
         )
     return (fit - 1 if fit >= 3 else 1), fit >= 1
+
+
+# duties from which their texts are compared in a process of its own, beside relate: the
+# bundled corpus (466) is compared here, where a fork would cost more than it saves
+PAIRS_ASIDE_DUTIES = 5_000
+
+
+def _pairs_aside(jobs: int, documents: Sequence[Document]) -> bool:
+    """Whether the duties' texts are compared in a process of their own while relate runs."""
+    duties = sum(len(text.duties) for doc in documents for org in doc.organizations for text in org.posts)
+    return jobs > 1 and duties >= PAIRS_ASIDE_DUTIES and forks_that_fit(1) >= 1
+
+
+def _text_pairs(state: tuple[Sequence[Document], float], _: None) -> TextPairs:
+    documents, threshold = state
+    return text_pairs(duty_labels(documents), threshold=threshold)
 
 
 @dataclass(frozen=True)

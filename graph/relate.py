@@ -24,7 +24,7 @@ from graph.model import (
     Role,
     Theme,
 )
-from graph.overlaps import DEFAULT_THRESHOLD, comparable, find_overlaps
+from graph.overlaps import DEFAULT_THRESHOLD, TextPairs, comparable, find_overlaps
 from graph.pack import RoleBook, choose_book, is_latin
 from graph.reporting import (
     Evidence,
@@ -144,10 +144,18 @@ def _infer_unnamed_by_book(
     return [done[p.id] for p in posts]
 
 
-def add_overlaps(model: OrgModel, *, threshold: float = DEFAULT_THRESHOLD) -> OrgModel:
-    """The model with the overlaps and clusters of its posts' duties."""
-    overlaps, clusters = find_overlaps(model.posts, threshold=threshold)
+def add_overlaps(model: OrgModel, *, threshold: float = DEFAULT_THRESHOLD, compared: TextPairs | None = None) -> OrgModel:
+    """The model with the overlaps and clusters of its posts' duties (``compared``: the pairs of
+    their texts, when ``text_pairs`` found them beforehand)."""
+    overlaps, clusters = find_overlaps(model.posts, threshold=threshold, compared=compared)
     return replace(model, overlaps=tuple(overlaps), clusters=tuple(clusters))
+
+
+def duty_labels(documents: Sequence[Document]) -> set[str]:
+    """The label of every duty the documents give, as ``relate`` makes it (``_duty``): what
+    ``text_pairs`` needs of them before the posts are made."""
+    written = {d.text for doc in documents for org in doc.organizations for text in org.posts for d in text.duties}
+    return {normalize(text) for text in written}
 
 
 def read_post(text: PostText, org_id: str, slug: str, org_index: int, pack: Pack, book: RoleBook) -> Post:
