@@ -371,6 +371,7 @@ class _Holders:
             self.by_org.setdefault(post.org_id, []).append((duty, post))
             self.by_role.setdefault(post.role, []).append(duty)
         self._open: dict[str, int] = {}  # per role, where its first duty with room may be
+        self.full: set[str] = set()  # roles whose duties are all full: with_room gives None
 
     @cached_property
     def org_order(self) -> dict[str, int]:
@@ -384,7 +385,10 @@ class _Holders:
         while at < end and count.get(duties[at].id, 0) >= MAX_PER_DUTY:
             at += 1
         self._open[role] = at
-        return duties[at] if at < end else None
+        if at < end:
+            return duties[at]
+        self.full.add(role)
+        return None
 
     def least_taken(self, role: str, count: dict[str, int]) -> Duty:
         """The role's duty (first by id among equals) in the fewest overlaps."""
@@ -413,15 +417,19 @@ def _overlapping(left: _Holders, right: _Holders, taken: _Taken, *, same: bool) 
                     roles = (px.role, py.role)
                     covered.add(roles)
                     yield x, y, roles
+    full = right.full  # looked up before asking with_room: most roles met here have no room
     for role_x in left.by_role:
         misses = 0  # role pairs without room: a row of them ends after _TRIES
         # role_x's first duty with room changes only when an overlap is taken: after a yield
         first = left.with_room(role_x, count)
         for role_y in right.by_role:
-            if role_x == role_y or (role_x, role_y) in covered or (role_y, role_x) in covered or (same and role_x > role_y):
+            if (
+                role_x == role_y
+                or (same and role_x > role_y)
+                or (covered and ((role_x, role_y) in covered or (role_y, role_x) in covered))
+            ):
                 continue
-            second = right.with_room(role_y, count) if first is not None else None
-            if first is not None and second is not None:
+            if first is not None and role_y not in full and (second := right.with_room(role_y, count)) is not None:
                 yield first, second, (role_x, role_y)
                 first = left.with_room(role_x, count)
                 continue
