@@ -264,32 +264,46 @@ def serialized_pieces(
     ontology: Triples | None = None,
     jobs: int = 1,
     cache: PieceCache | None = None,
+    kept: Kept | None = None,
 ) -> Generator[Serialized | Stored, None, None]:
     """The graph's ``pieces`` (``graph_pieces``) as Turtle and JSON-LD, in their order, each
     made and serialized in a worker when ``jobs`` > 1, or taken from ``cache`` when it holds the
-    piece made of the same inputs (and kept there when made). Joined, they are the bytes of one
-    serialization of all their triples, whatever the number of jobs and whatever the cache held."""
+    piece made of the same inputs (and kept there when made). ``kept``: the keys of pieces
+    worked out (and the pieces kept) beforehand, by ``graph.early_pieces``. Joined, the pieces
+    are the bytes of one serialization of all their triples, whatever the number of jobs and
+    whatever the cache held."""
     emitter = Emitter(model, ontology)
     if cache is None:
-        return ordered_map(_serialized, emitter, pieces, jobs=jobs)
-    return _through(cache, emitter, pieces, jobs)
+        return ordered_map(made_piece, emitter, pieces, jobs=jobs)
+    return _through(cache, emitter, pieces, jobs, kept or Kept({}, frozenset(), frozenset()))
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Pieces' keys worked out beforehand, the keys of those of them made then (and kept in the
+    cache), and every key used then (kept when the cache is pruned)."""
+
+    keys: dict[Piece, str]
+    made: frozenset[str]
+    used: frozenset[str]
 
 
 def _through(
-    cache: PieceCache, emitter: Emitter, pieces: Sequence[Piece], jobs: int
+    cache: PieceCache, emitter: Emitter, pieces: Sequence[Piece], jobs: int, kept: Kept
 ) -> Generator[Serialized | Stored, None, None]:
-    keys = [None if (inputs := emitter.inputs(p)) is None else cache.key(p.part, inputs) for p in pieces]
-    held = [key is not None and cache.holds(key) for key in keys]
+    cache.used |= kept.used
+    keys = [kept.keys.get(p) or (None if (inputs := emitter.inputs(p)) is None else cache.key(p.part, inputs)) for p in pieces]
+    held = [key is not None and (key in kept.made or cache.holds(key)) for key in keys]
     asked = [(p, k) for p, k, h in zip(pieces, keys, held, strict=True) if not h]
     made = ordered_map(_made_and_kept, _Keeping(emitter, cache), asked, jobs=jobs)
     with closing(made):  # closed early (a failed write), the workers stop at once
         for piece, key, h in zip(pieces, keys, held, strict=True):
-            found: Serialized | Stored | None = cache.load(key) if h and key is not None else None
+            found: Serialized | Stored | None = cache.load(key, made=key in kept.made) if h and key is not None else None
             if found is None and not h:  # the workers' next: its key when they kept it, else its bytes
                 result = next(made)
                 found = cache.load(result, made=True) if isinstance(result, str) else result
             if found is None:  # gone or damaged since it was looked for or kept: made here
-                fresh = _serialized(emitter, piece)
+                fresh = made_piece(emitter, piece)
                 if key is not None:
                     cache.store(key, fresh)
                 found = fresh
@@ -307,11 +321,11 @@ def _made_and_kept(keeping: _Keeping, task: tuple[Piece, str | None]) -> Seriali
     build copies its bytes from the file (sending them back pickled cost more); its bytes when
     it has no key or could not be kept."""
     piece, key = task
-    made = _serialized(keeping.emitter, piece)
+    made = made_piece(keeping.emitter, piece)
     return key if key is not None and keeping.cache.store(key, made) else made
 
 
-def _serialized(emitter: Emitter, piece: Piece) -> Serialized:
+def made_piece(emitter: Emitter, piece: Piece) -> Serialized:
     return serialize_piece(emitter.triples(piece), prefixes=PREFIXES, preamble=piece.part == "head")
 
 

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from graph.clean import load_corrections
-from graph.emit import graph_pieces, load_ontology, serialized_pieces, worth_spreading
+from graph.early_pieces import EarlyWork, Stop, keep_early
+from graph.emit import Kept, graph_pieces, load_ontology, serialized_pieces, worth_spreading
 from graph.errors import RolegraphError
 from graph.model import CleanText, Document, OrgModel, SourceText
 from graph.outfolder import OUTPUT_FILES, check_out_folder, staging_folder
@@ -30,7 +33,7 @@ from graph.score_cache import ScoreCache
 from graph.serialize import write_graph_files
 from graph.store import StoreLoad, store_beside
 from graph.validate import BackgroundCheck, file_violations, raise_for
-from graph.workers import Aside, forks_that_fit
+from graph.workers import Aside, can_fork, forks_that_fit
 
 log = logging.getLogger(__name__)
 
@@ -124,8 +127,8 @@ def _build(
     cleaned, documents = _with_distinct_slugs(reading.readings)
     # the duties' texts are compared while the posts are made: in a process of its own when the
     # corpus is large enough to pay for it
-    early = _pairs_aside(options.jobs, documents)
-    pairs = Aside(_text_pairs, (documents, options.threshold), fork=True) if early else None
+    compare_aside = _pairs_aside(options.jobs, documents)
+    pairs = Aside(_text_pairs, (documents, options.threshold), fork=True) if compare_aside else None
     try:
         with clock("relate"):
             # how close unnamed posts' duties came to roles, kept beside the readings
@@ -133,26 +136,38 @@ def _build(
             model = relate(documents, pack, scores=scores)
             if scores is not None:
                 scores.save()
-        with clock("overlaps"):
-            model = add_overlaps(model, threshold=options.threshold, compared=pairs.result() if pairs else None)
     except BaseException:
         if pairs is not None:
             pairs.close()
         raise
     with staging_folder(options.out) as staging:
+        # the graph's pieces of an earlier build, kept beside its readings
+        kept = PieceCache(options.cache / "pieces") if options.cache is not None else None
+        # the pieces that need no overlap are made while the overlaps are found
+        early = _early_pieces(options.jobs, model, options.cache)
+        try:
+            with clock("overlaps"):
+                model = add_overlaps(model, threshold=options.threshold, compared=pairs.result() if pairs else None)
+        except BaseException:
+            for aside_process in (pairs, early):
+                if aside_process is not None:
+                    aside_process.close()
+            raise
         loader: StoreLoad | None = None
         # the page, its store files and overlaps.csv need the model alone: with several jobs and
         # a model of more than one piece, they are written in a process of their own while the
         # graph is emitted
         jobs, aside = _spread(options.jobs, model)
-        # the graph's pieces of an earlier build, kept beside its readings
-        kept = PieceCache(options.cache / "pieces") if options.cache is not None else None
         views = Aside(_write_views, _Views(model, staging, options.page_stores, options.cache), fork=aside)
         try:
             turtle = staging / "org.ttl"
             with clock("emit"):  # pieces of Turtle and JSON-LD from the workers, written in their order
                 parts = graph_pieces(model)
-                pieces = serialized_pieces(model, parts, ontology=load_ontology(), jobs=jobs, cache=kept)
+                # the early process's keys: its pieces are in the cache when it ends
+                if early is not None:
+                    early.state.stop.set()  # the pieces it has not made yet are the workers'
+                known = early.result() if early is not None else None
+                pieces = serialized_pieces(model, parts, ontology=load_ontology(), jobs=jobs, cache=kept, kept=known)
                 with closing(pieces):  # a failed write stops the workers at once
                     count = write_graph_files(
                         pieces, turtle, staging / "org.jsonld", written=lambda done: progress("emit", done, len(parts))
@@ -193,6 +208,8 @@ def _build(
                 kept.prune()
         except BaseException:
             views.close()
+            if early is not None:
+                early.close()
             if loader is not None:
                 loader.abort()
             raise
@@ -236,6 +253,22 @@ def _pairs_aside(jobs: int, documents: Sequence[Document]) -> bool:
 def _text_pairs(state: tuple[Sequence[Document], float], _: None) -> TextPairs:
     documents, threshold = state
     return text_pairs(duty_labels(documents), threshold=threshold)
+
+
+def _early_pieces(jobs: int, model: OrgModel, cache: Path | None) -> Aside[EarlyWork, Kept] | None:
+    """The process that keeps the pieces needing no overlap in the cache (``graph.early_pieces``)
+    until the overlaps are found, started now: with a cache (without one, what it made would be
+    copied once more), several jobs, a graph of more than one piece of posts (``model`` has no
+    overlaps yet), and memory for it beside the workers and the process of the page; None
+    otherwise."""
+    if cache is None or jobs <= 1 or not worth_spreading(model) or forks_that_fit(jobs + 2) < jobs + 2:
+        return None
+    return Aside(keep_early, EarlyWork(model, cache / "pieces", _stop_signal()), fork=True)
+
+
+def _stop_signal() -> Stop:
+    """What tells the early process the overlaps are found: an Event it shares with this one."""
+    return get_context("fork").Event() if can_fork() else threading.Event()
 
 
 @dataclass(frozen=True)

@@ -47,3 +47,22 @@ def read_text(tmp_path: Path, text: str, name: str = "doc.txt", encoding: str = 
 def post_summary(doc: Document) -> list[tuple[str | None, int]]:
     """(name, number of duties) of every post, in order."""
     return [(p.name, len(p.duties)) for org in doc.organizations for p in org.posts]
+
+
+class NeverStop:
+    """A stop signal that the build's setting does not set: the process that keeps the pieces
+    needing no overlap (graph.early_pieces) makes every one of them, however slow it is."""
+
+    def is_set(self) -> bool:
+        return False
+
+    def set(self) -> None:
+        pass
+
+
+@pytest.fixture
+def early_makes_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The early process makes all its pieces before the build's workers are asked for any."""
+    from graph import pipeline
+
+    monkeypatch.setattr(pipeline, "_stop_signal", NeverStop)
