@@ -27,7 +27,7 @@ test: $(BIN)/pytest
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/rolegraph
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py --repeat 2
 	$(BIN)/python bench/shapes.py --damaged 100 --copies 24 240 --tiny 10000 --line-mb 1 5
 	$(BIN)/python bench/rebuild.py bench/results/corpus-1000-s7
 	$(BIN)/python bench/rebuild.py bench/results/corpus-1000-s7 --change post

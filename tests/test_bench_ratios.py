@@ -7,13 +7,21 @@ import random
 from pathlib import Path
 
 from bench.make_corpus import damage
-from bench.run import ratio_lines, ratios
+from bench.run import fastest, ratio_lines, ratios
 from bench.shapes import summary, write_line, write_tiny
 
 
 def figures(size: int, build_s: float, **stages: float) -> dict[str, object]:
     counts = {"posts": size, "duties": 9 * size, "overlaps": size * size, "triples": 100 * size}
     return {"build_s": build_s, "stages_s": stages, **counts}
+
+
+def test_a_size_built_twice_counts_its_least_times_stage_by_stage() -> None:
+    slow_read, slow_emit = figures(100, 50.0, read=1.2, emit=18.0), figures(100, 45.0, read=1.0, emit=20.0)
+    found = fastest([slow_read, slow_emit])
+    assert found["build_s"] == 45.0 and found["stages_s"] == {"read": 1.0, "emit": 18.0}
+    assert found["runs"] == 2 and found["build_s_by_run"] == [50.0, 45.0] and found["overlaps"] == 100 * 100
+    assert fastest([slow_read])["stages_s"] == {"read": 1.2, "emit": 18.0}
 
 
 def test_a_stage_growing_faster_than_the_corpus_is_flagged() -> None:
