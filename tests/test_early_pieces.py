@@ -8,6 +8,7 @@ import json
 import os
 from dataclasses import replace
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from pytest import MonkeyPatch
@@ -51,6 +52,21 @@ def _small_pieces(monkeypatch: MonkeyPatch) -> None:
     monkeypatch.setattr(workers, "available_bytes", lambda: None)  # whatever this machine has free
 
 
+def _mark_made(folder: Path, monkeypatch: MonkeyPatch, *modules: ModuleType) -> Path:
+    """Each piece made through ``made_piece`` of ``modules`` leaves a file in ``folder`` (made
+    here and returned), named by the process that made it, the piece's part and its start."""
+    folder.mkdir()
+    real = emit.made_piece
+
+    def tell(emitter: emit.Emitter, piece: Piece) -> object:
+        (folder / f"{os.getpid()}-{piece.part}-{piece.start}").touch()
+        return real(emitter, piece)
+
+    for module in modules:
+        monkeypatch.setattr(module, "made_piece", tell)
+    return folder
+
+
 def test_the_early_pieces_are_those_that_read_no_overlap_and_have_a_key() -> None:
     head, reporting = Piece("head"), Piece("reporting")
     posts = [Piece("posts", 0, 2), Piece("posts", 2, 4)]
@@ -81,16 +97,7 @@ def test_two_jobs_keep_the_early_pieces_in_a_process_of_their_own_and_make_the_s
     corpus = _corpus(tmp_path / "docs")
     _small_pieces(monkeypatch)
     one = _build(corpus, tmp_path / "one", jobs=1)
-    made_by = tmp_path / "made-by"
-    made_by.mkdir()
-    real = emit.made_piece
-
-    def tell(emitter: emit.Emitter, piece: Piece) -> object:
-        (made_by / f"{os.getpid()}-{piece.part}-{piece.start}").touch()
-        return real(emitter, piece)
-
-    monkeypatch.setattr(emit, "made_piece", tell)
-    monkeypatch.setattr(early_pieces_module, "made_piece", tell)
+    made_by = _mark_made(tmp_path / "made-by", monkeypatch, emit, early_pieces_module)
     two = _build(corpus, tmp_path / "two", jobs=2, cache=tmp_path / "cache")
     by_part: dict[str, set[int]] = {}
     for mark in made_by.iterdir():
@@ -117,15 +124,7 @@ def test_the_early_pieces_not_made_when_the_overlaps_are_found_are_the_workers(t
     corpus = _corpus(tmp_path / "docs")
     _small_pieces(monkeypatch)
     one = _build(corpus, tmp_path / "one", jobs=1)
-    kept_by = tmp_path / "kept-by"
-    kept_by.mkdir()
-    real = early_pieces_module.made_piece
-
-    def tell(emitter: emit.Emitter, piece: Piece) -> object:
-        (kept_by / f"{piece.part}-{piece.start}").touch()
-        return real(emitter, piece)
-
-    monkeypatch.setattr(early_pieces_module, "made_piece", tell)
+    kept_by = _mark_made(tmp_path / "kept-by", monkeypatch, early_pieces_module)
     monkeypatch.setattr(pipeline, "_stop_signal", _Already)
     two = _build(corpus, tmp_path / "two", jobs=2, cache=tmp_path / "cache")
     assert list(kept_by.iterdir()) == []  # the early process made none
