@@ -18,7 +18,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 from graph.namespace import ORG, RG
 from graph.outfolder import MARKER, OUTPUT_FILES
 from graph.paths import ROOT
-from graph.pipeline import BuildResult
+from graph.pipeline import BuildOptions, BuildResult, build
 from graph.report import OVERLAP_COLUMNS
 from graph.script import to_simplified
 
@@ -308,3 +308,44 @@ def test_quotes_and_backslashes_in_a_duty_survive_turtle_and_json_ld(tmp_path: P
     for name in ("org.ttl", "org.jsonld"):
         written = {str(o) for o in read_graph(out / name).objects(None, RG.originalText)}
         assert duty in written, name  # the label drops the tab, as it drops all white space
+
+
+def test_overlaps_csv_duty_ids_need_no_quoting_whatever_the_files_are_named(tmp_path: Path) -> None:
+    """A duty's id goes into the table as it is, unquoted and not neutralised (graph.report's
+    ``_sides``): that holds only if no file or folder name can put a comma, a quote, a line end
+    or a formula's first character in it. Files named like formulas, with commas and quotes, and
+    two of one name told apart by their folders: every duty id is the ASCII of a slug, and the
+    table is what Python's csv writer writes for the same cells."""
+    from graph.report import neutralise_cell, overlaps_csv
+
+    duties = "1、负责客户投诉的处理和回访工作。\n2、负责车间6S管理的检查工作。\n"
+    roles = iter(["服务经理", "服务顾问", "车间主任", "索赔员", "前台接待", "配件经理"])  # one per file: overlaps across
+    names = ['=HYPERLINK("x"),a.txt', '+1, "二".txt', "@售后\r\n部.txt", "-9.txt"]
+    files = []
+    for name in names:
+        path = tmp_path / "docs" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"{next(roles)}岗位职责\n{duties}", encoding="utf-8")
+        files.append(path)
+    for folder in ('=a,"b"', "+c d"):  # one file name in two folders: slugs from the folders
+        path = tmp_path / folder / "岗位职责.txt"
+        path.parent.mkdir()
+        path.write_text(f"{next(roles)}岗位职责\n{duties}", encoding="utf-8")
+        files.append(path)
+    result = build(BuildOptions(sources=tuple(files), out=tmp_path / "out", validate=False, corrections=None))
+    model = result.model
+    ids = [d.id for p in model.posts for d in p.duties]
+    assert len(ids) == 2 * len(files) and len(model.overlaps) >= len(files) - 1
+    assert all(re.fullmatch(r"duty/[a-z0-9][a-z0-9-]*/\d+/\d+/\d+", i) for i in ids), ids
+    owner, duty = model.duty_owner, {d.id: d for p in model.posts for d in p.duties}
+    role, theme = {r.key: r.zh for r in model.roles}, {t.key: t.zh for t in model.themes}
+    expected = io.StringIO(newline="")
+    writer = csv.writer(expected, lineterminator="\r\n")
+    writer.writerow(OVERLAP_COLUMNS)
+    for o in model.overlaps:
+        cells: list[object] = [o.id, f"{o.score:.2f}", ";".join(theme[t] for t in o.themes)]
+        for d in (duty[o.duty_a], duty[o.duty_b]):
+            post = owner[d.id]
+            cells += [post.id, post.label, role[post.role], post.org_id, d.id, d.line, d.label]
+        writer.writerow([neutralise_cell(c) for c in cells])
+    assert overlaps_csv(model) == expected.getvalue()
