@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from graph.model import Cluster, Duty, Overlap, Post
+from graph.model import Cluster, Duty, Overlap, Post, duty_numbers
 from graph.themes import is_boilerplate
 
 # Chosen on tests/data/overlap-labels.tsv (150 hand-labelled pairs): the F1-best threshold.
@@ -258,6 +258,23 @@ def _texts_digest(texts: Sequence[str]) -> str:
 def find_overlaps(
     posts: Sequence[Post], *, threshold: float = DEFAULT_THRESHOLD, compared: TextPairs | None = None
 ) -> tuple[list[Overlap], list[Cluster]]:
+    """The overlaps and clusters of ``numbered_overlaps``."""
+    found = numbered_overlaps(posts, threshold=threshold, compared=compared)
+    return found.overlaps, found.clusters
+
+
+@dataclass(frozen=True)
+class FoundOverlaps:
+    overlaps: list[Overlap]  # by id
+    clusters: list[Cluster]  # by id
+    # each overlap's duty_a and duty_b as their numbers among the posts' duties, post after post
+    # (OrgModel.overlap_duties): taken while the duties are at hand, not looked up by id after
+    duties: tuple[np.ndarray, np.ndarray]
+
+
+def numbered_overlaps(
+    posts: Sequence[Post], *, threshold: float = DEFAULT_THRESHOLD, compared: TextPairs | None = None
+) -> FoundOverlaps:
     """Overlaps and clusters of the duties of ``posts``, in size linear in the corpus.
 
     Texts are compared once per distinct content. A pair of similar texts gives an overlap for
@@ -267,9 +284,13 @@ def find_overlaps(
     duty takes part in ``MAX_PER_DUTY`` overlaps, and up to ``HARD_MAX_PER_DUTY`` when the
     others are the first overlap between two roles; for a pair of roles, the first duty of each
     (by id) that has room is taken. ``compared``, the pairs ``text_pairs`` found for the same
-    contents at the same threshold, spares comparing them here.
+    contents at the same threshold, spares comparing them here. Each overlap's duties are
+    numbered as they are taken (``FoundOverlaps.duties``).
     """
     owner = {d.id: p for p in posts for d in p.duties}
+    number = duty_numbers(posts)
+    firsts: list[int] = []  # the numbers of each overlap's duty_a and duty_b, as they are taken
+    seconds: list[int] = []
     duties = sorted((d for p in posts for d in p.duties if not d.boilerplate), key=lambda d: d.id)
     groups: dict[str, list[Duty]] = {}
     contents: dict[str, str] = {}  # stores copy templates: a label's content is worked out once
@@ -306,13 +327,21 @@ def find_overlaps(
                 shared = found
             low, high = (first.id, second.id) if first.id <= second.id else (second.id, first.id)
             taken.add(Overlap(_digest("overlap", low, high), low, high, score, shared), roles)
+            firsts.append(number[low])
+            seconds.append(number[high])
     clusters = []
     for component in links.groups():
         members = sorted(d.id for i in component for d in groups[texts[i]])
         if len(members) > 1:
             labels = {d.id: d.label for i in component for d in groups[texts[i]]}
             clusters.append(Cluster(_digest("cluster", *members), tuple(members), _representative(members, labels)))
-    return sorted(taken.overlaps, key=lambda o: o.id), sorted(clusters, key=lambda c: c.id)
+    made = taken.overlaps
+    order = np.asarray(sorted(range(len(made)), key=[o.id for o in made].__getitem__), dtype=np.int64)
+    return FoundOverlaps(
+        [made[i] for i in order.tolist()],
+        sorted(clusters, key=lambda c: c.id),
+        (np.asarray(firsts, dtype=np.int64)[order], np.asarray(seconds, dtype=np.int64)[order]),
+    )
 
 
 class _Components:

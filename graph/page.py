@@ -228,8 +228,9 @@ class _DutyTexts:
         self.post_by_id = model.post_by_id
         self.roles = sorted({p.role for p in model.posts})  # the overlaps' roles, as numbers: role_code
         code = {r: k for k, r in enumerate(self.roles)}
-        self.role_code = dict(
-            zip(ids, chain.from_iterable(repeat(code[p.role], len(p.duties)) for p in model.posts), strict=True)
+        # each duty's role as its number, by the duty's number (OrgModel.overlap_duties)
+        self.role_code = np.repeat(
+            np.array([code[p.role] for p in model.posts], dtype=np.int64), [len(p.duties) for p in model.posts]
         )
         self.summary = {summary_id(p): p for p in model.posts if p.summary}
 
@@ -343,10 +344,7 @@ def _overlaps_by_role(model: OrgModel, ix: _Index) -> _RoleOverlaps:
         return found  # type: ignore[no-any-return]
     n = len(model.overlaps)
     role_code, names = ix.duty_text.role_code, ix.duty_text.roles  # overlaps are between duties
-    ends = [
-        np.fromiter(map(role_code.__getitem__, map(attrgetter(end), model.overlaps)), dtype=np.int64, count=n)
-        for end in ("duty_a", "duty_b")
-    ]
+    ends = [role_code[duties] for duties in model.overlap_duties]
     score = np.fromiter(map(attrgetter("score"), model.overlaps), dtype=float, count=n)
     role = np.concatenate(ends) if n else np.zeros(0, dtype=np.int64)
     minus, index, side = np.concatenate([-score, -score]), np.tile(np.arange(n), 2), np.repeat([0, 1], n)

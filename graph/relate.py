@@ -24,7 +24,7 @@ from graph.model import (
     Role,
     Theme,
 )
-from graph.overlaps import DEFAULT_THRESHOLD, TextPairs, comparable, find_overlaps
+from graph.overlaps import DEFAULT_THRESHOLD, TextPairs, comparable, numbered_overlaps
 from graph.pack import RoleBook, choose_book, is_latin
 from graph.reporting import (
     Evidence,
@@ -147,8 +147,8 @@ def _infer_unnamed_by_book(
 def add_overlaps(model: OrgModel, *, threshold: float = DEFAULT_THRESHOLD, compared: TextPairs | None = None) -> OrgModel:
     """The model with the overlaps and clusters of its posts' duties (``compared``: the pairs of
     their texts, when ``text_pairs`` found them beforehand)."""
-    overlaps, clusters = find_overlaps(model.posts, threshold=threshold, compared=compared)
-    return replace(model, overlaps=tuple(overlaps), clusters=tuple(clusters))
+    found = numbered_overlaps(model.posts, threshold=threshold, compared=compared)
+    return model.with_overlaps(found.overlaps, found.clusters, found.duties)
 
 
 def duty_labels(documents: Sequence[Document]) -> set[str]:
