@@ -511,9 +511,10 @@ def _first_pairs(model: OrgModel) -> bytes:
     """For each overlap, in their order, whether it is the first to tie its two posts
     (POST_PAIR) and its two roles (ROLE_PAIR): the ones that say the sharesDutyWith edges.
     Each duty is numbered in the posts' order (``OrgModel.overlap_duties``), its post and role
-    numbers are arrays taken at those numbers, and each pair's first overlap is found by numpy (np.unique's return_index is
-    the first occurrence): at 1,000 stores (535,760 overlaps) 1.5 s against 2.3 s looking up
-    each side's post and role in a dictionary of their own, timed side by side on one day."""
+    numbers are arrays taken at those numbers, and each pair's first overlap is found by numpy
+    (np.unique's return_index is the first occurrence): at 1,000 stores (535,760 overlaps)
+    1.5 s against 2.3 s looking up each side's post and role in a dictionary of their own,
+    timed side by side on one day."""
     posts = model.posts
     roles: dict[str, int] = {}
     sizes = [len(p.duties) for p in posts]
