@@ -15,6 +15,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
+from graph.model import OrgModel
 from graph.namespace import ORG, RG
 from graph.outfolder import MARKER, OUTPUT_FILES
 from graph.paths import ROOT
@@ -118,26 +119,11 @@ def test_overlaps_csv_is_what_pythons_csv_writer_writes_in_parts_of_any_size(bui
     """The table, cell by cell from the model through Python's csv writer (cells that start
     like a formula neutralised), is what the file holds after its BOM, whatever the size of the
     parts it is written in."""
-    from graph.report import neutralise_cell, overlaps_csv, overlaps_csv_parts, write_overlaps_csv
+    from graph.report import overlaps_csv, overlaps_csv_parts, write_overlaps_csv
 
     model = built.model
-    owner = model.duty_owner
-    duty = {d.id: d for p in model.posts for d in p.duties}
-    role = {r.key: r.zh for r in model.roles}
-    theme = {t.key: t.zh for t in model.themes}
-
-    def side(duty_id: str) -> list[object]:
-        post, d = owner[duty_id], duty[duty_id]
-        return [post.id, post.label, role[post.role], post.org_id, d.id, d.line, d.label]
-
-    expected = io.StringIO(newline="")
-    writer = csv.writer(expected, lineterminator="\r\n")
-    writer.writerow(OVERLAP_COLUMNS)
-    for o in model.overlaps:
-        cells = [o.id, f"{o.score:.2f}", ";".join(theme[t] for t in o.themes), *side(o.duty_a), *side(o.duty_b)]
-        writer.writerow([neutralise_cell(c) for c in cells])
     whole = overlaps_csv(model)
-    assert whole == expected.getvalue()
+    assert whole == _by_the_csv_writer(model)
     overlaps = len(model.overlaps)
     for rows in (1, 7, overlaps + 1):
         parts = list(overlaps_csv_parts(model, rows=rows))
@@ -316,7 +302,7 @@ def test_overlaps_csv_duty_ids_need_no_quoting_whatever_the_files_are_named(tmp_
     or a formula's first character in it. Files named like formulas, with commas and quotes, and
     two of one name told apart by their folders: every duty id is the ASCII of a slug, and the
     table is what Python's csv writer writes for the same cells."""
-    from graph.report import neutralise_cell, overlaps_csv
+    from graph.report import overlaps_csv
 
     duties = "1、负责客户投诉的处理和回访工作。\n2、负责车间6S管理的检查工作。\n"
     roles = iter(["服务经理", "服务顾问", "车间主任", "索赔员", "前台接待", "配件经理"])  # one per file: overlaps across
@@ -337,6 +323,14 @@ def test_overlaps_csv_duty_ids_need_no_quoting_whatever_the_files_are_named(tmp_
     ids = [d.id for p in model.posts for d in p.duties]
     assert len(ids) == 2 * len(files) and len(model.overlaps) >= len(files) - 1
     assert all(re.fullmatch(r"duty/[a-z0-9][a-z0-9-]*/\d+/\d+/\d+", i) for i in ids), ids
+    assert overlaps_csv(model) == _by_the_csv_writer(model)
+
+
+def _by_the_csv_writer(model: OrgModel) -> str:
+    """overlaps.csv made cell by cell from the model through Python's csv writer, each cell
+    that starts like a formula neutralised: what graph.report must write."""
+    from graph.report import neutralise_cell
+
     owner, duty = model.duty_owner, {d.id: d for p in model.posts for d in p.duties}
     role, theme = {r.key: r.zh for r in model.roles}, {t.key: t.zh for t in model.themes}
     expected = io.StringIO(newline="")
@@ -348,4 +342,4 @@ def test_overlaps_csv_duty_ids_need_no_quoting_whatever_the_files_are_named(tmp_
             post = owner[d.id]
             cells += [post.id, post.label, role[post.role], post.org_id, d.id, d.line, d.label]
         writer.writerow([neutralise_cell(c) for c in cells])
-    assert overlaps_csv(model) == expected.getvalue()
+    return expected.getvalue()
