@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from graph.errors import OntologyError
 from graph.memo import Memo
-from graph.model import Cluster, OrgModel, Post, ReportingLine, SourceText, ThemeCount, ThemeShare
+from graph.model import Cluster, OrgModel, Post, ReportingLine, Source, ThemeCount, ThemeShare
 from graph.namespace import ORG, PROV, RG, RGD
 from graph.paths import ONTOLOGY_FILE
 from graph.piece_cache import PieceCache
@@ -346,7 +346,7 @@ def _sources(model: OrgModel) -> Spo:
         yield s, A, rg("SourceDocument")
         yield s, DCTERMS_TITLE, ox.Literal(src.path.name)
         yield s, N(RG.sha256), ox.Literal(src.sha256)
-        yield s, rg("lineCount"), integer(len(src.lines))
+        yield s, rg("lineCount"), integer(src.line_count)
         yield s, rg("encoding"), ox.Literal(src.encoding)
     for org in model.organizations:
         s = node(org.id)
@@ -457,7 +457,7 @@ def _location(s: ox.NamedNode, where: str) -> Spo:
 LineFacts = tuple[ReportingLine, str | None, str | None, int, str, bool, str, str]
 
 
-def _reporting_facts(model: OrgModel, sources: dict[str, SourceText]) -> list[LineFacts]:
+def _reporting_facts(model: OrgModel, sources: dict[str, Source]) -> list[LineFacts]:
     posts = model.post_by_id
     line_of = {d.id: d.line for p in model.posts for d in p.duties}
     line_of.update({summary_id(p): p.summary_line or p.line for p in model.posts if p.summary})

@@ -1,8 +1,9 @@
 """Typed value objects passed between the stages of a build.
 
 Reading gives ``SourceText`` → cleaning gives ``CleanText`` → splitting gives ``Document``
-(organizations, posts and duties as written) → relating gives ``OrgModel`` (roles, themes,
-edges) → emitting gives RDF. Every object keeps the line numbers it came from.
+(organizations, posts and duties as written; of the source, a ``Source``: not its text) →
+relating gives ``OrgModel`` (roles, themes, edges) → emitting gives RDF. Every object keeps
+the line numbers it came from.
 """
 
 from __future__ import annotations
@@ -80,10 +81,29 @@ class SourceText(Value):
     marks: tuple[Mark, ...] = ()
     dropped: tuple[tuple[str, int], ...] = ()
 
+    def kept(self) -> Source:
+        """What the build keeps of this source once it is read: not its text."""
+        wheres = tuple(mark.where for mark in self.marks) if any(mark.where for mark in self.marks) else ()
+        return Source(self.path, self.slug, self.sha256, self.encoding, len(self.lines), wheres)
+
+
+@dataclass(frozen=True, slots=True)
+class Source(Value):
+    """A source as the graph and the build report know it once read: which file, its size in
+    lines and each line's locator, without its text (at a thousand stores the texts held 45 MB,
+    to the end of the build, for a line count)."""
+
+    path: Path
+    slug: str
+    sha256: str
+    encoding: str
+    line_count: int
+    wheres: tuple[str, ...] = ()  # each line's locator, as its format gives it ("paragraph 12"); () for plain text
+
     def where(self, line: int) -> str:
         """A readable locator of a 1-based line: the format's own, or 'line N'."""
-        if self.marks and 0 < line <= len(self.marks) and self.marks[line - 1].where:
-            return self.marks[line - 1].where
+        if 0 < line <= len(self.wheres) and self.wheres[line - 1]:
+            return self.wheres[line - 1]
         return f"line {line}"
 
 
@@ -179,13 +199,14 @@ class ChartLink(Value):
 class Document(Value):
     """A source split into organizations, posts and duties, with every line accounted for."""
 
-    source: SourceText
+    source: Source
     organizations: tuple[OrganizationText, ...]
     uses: tuple[LineUse, ...]
     repairs: tuple[Repair, ...]
     warnings: tuple[str, ...]
     # positions the document names (a name field, a title) but gives no duties: reported, not posts
     dutyless: tuple[PostText, ...] = ()
+    glosses_removed: int = 0  # pinyin glosses the cleaning took out (CleanText.glosses_removed)
 
 
 # --- knowledge pack -------------------------------------------------------------------------
@@ -343,7 +364,7 @@ class ThemeCount(Value):
 class OrgModel:
     """Everything the graph is made from."""
 
-    sources: tuple[SourceText, ...]
+    sources: tuple[Source, ...]
     organizations: tuple[Organization, ...]
     posts: tuple[Post, ...]
     roles: tuple[Role, ...]

@@ -7,6 +7,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,16 +15,32 @@ import numpy as np
 
 from graph import __version__
 from graph.memo import Memo
-from graph.model import CleanText, Document, OrgModel
+from graph.model import Document, LineUse, OrgModel, Repair, Source, Value
 
 # What a line may have become that puts nothing in the graph: listed apart, with its reason.
 UNUSED_KINDS = frozenset({"unused", "noise", "empty", "meta", "not-duty", "not-duty-section", "dutyless"})
 
 
-def build_report(cleaned: Sequence[CleanText], documents: Sequence[Document], model: OrgModel, triples: int) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class Account(Value):
+    """What the build report lists of one document: kept once the document's posts are in the
+    model, when its organizations, posts and duties as written are let go."""
+
+    source: Source
+    uses: tuple[LineUse, ...]
+    repairs: tuple[Repair, ...]
+    glosses_removed: int
+    warnings: tuple[str, ...]
+
+
+def account(doc: Document) -> Account:
+    return Account(doc.source, doc.uses, doc.repairs, doc.glosses_removed, doc.warnings)
+
+
+def build_report(accounts: Sequence[Account], model: OrgModel, triples: int) -> dict[str, Any]:
     """Everything a reader needs to trust the build, as a JSON-ready dict."""
-    lines = [line for doc in documents for line in _line_entries(doc)]
-    kinds = Counter(use.kind for doc in documents for use in doc.uses)
+    lines = [line for doc in accounts for line in _line_entries(doc)]
+    kinds = Counter(use.kind for doc in accounts for use in doc.uses)
     return {
         "rolegraph": __version__,
         "sources": [
@@ -31,10 +48,10 @@ def build_report(cleaned: Sequence[CleanText], documents: Sequence[Document], mo
                 "file": c.source.path.name,
                 "sha256": c.source.sha256,
                 "encoding": c.source.encoding,
-                "lines": len(c.source.lines),
+                "lines": c.source.line_count,
                 "pinyin_glosses_removed": c.glosses_removed,
             }
-            for c in cleaned
+            for c in accounts
         ],
         "counts": {
             "organizations": len(model.organizations),
@@ -49,11 +66,11 @@ def build_report(cleaned: Sequence[CleanText], documents: Sequence[Document], mo
             "clusters": len(model.clusters),
             "triples": triples,
             "lines": dict(sorted(kinds.items())),
-            "repairs": sum(len(c.repairs) for c in cleaned),
+            "repairs": sum(len(c.repairs) for c in accounts),
         },
         "repairs": [
             {"file": c.source.path.name, "line": r.line, "column": r.column, "before": r.before, "after": r.after, "how": r.how}
-            for c in cleaned
+            for c in accounts
             for r in c.repairs
         ],
         "unused_lines": [entry for entry in lines if entry["kind"] in UNUSED_KINDS],
@@ -61,13 +78,13 @@ def build_report(cleaned: Sequence[CleanText], documents: Sequence[Document], mo
             {"organization": c.org_id, "pack": c.pack, "known_posts": c.known, "posts": c.posts, "why": c.reason}
             for c in model.packs
         ],
-        "warnings": [w for doc in documents for w in doc.warnings],
+        "warnings": [w for doc in accounts for w in doc.warnings],
         "unresolved_mentions": list(model.warnings),
         "lines": lines,
     }
 
 
-def _line_entries(doc: Document) -> list[dict[str, object]]:
+def _line_entries(doc: Account) -> list[dict[str, object]]:
     """What each of a document's lines became, as the report lists it (the file's name once per
     document: at a thousand stores the report lists 416,951 lines)."""
     name = doc.source.path.name

@@ -161,22 +161,29 @@ def ordered_map(function: Callable[[S, T], R], state: S, tasks: Sequence[T], *, 
 class Aside(Generic[S, R]):
     """``function(state, None)`` in a forked process of its own while this one goes on (with
     ``fork`` false, here, when the result is asked for). The result and any error come back
-    pickled: make them small (what is large, write to a file)."""
+    pickled: make them small (what is large, write to a file). Forked, the state is the child's
+    alone: this process lets go of it."""
 
     def __init__(self, function: Callable[[S, None], R], state: S, *, fork: bool) -> None:
-        self.function, self.state = function, state
+        self.function = function
+        # the state, until the result is asked for here or a forked child has it: a list emptied
+        # then (the child's copy of the list keeps it), since the process object keeps its args
+        self.held: list[S] = [state]
         self.process: BaseProcess | None = None
         if fork and can_fork():
             context = get_context("fork")
             self.receive, send = context.Pipe(duplex=False)
             # forked: the function and its state are the child's without being pickled
-            self.process = context.Process(target=_aside, args=(function, state, send, os.getpid()), daemon=True)
+            self.process = context.Process(target=_aside, args=(function, self.held, send, os.getpid()), daemon=True)
             self.process.start()
             send.close()
+            self.held.clear()
 
     def result(self) -> R:
         if self.process is None:
-            return self.function(self.state, None)
+            if not self.held:
+                raise RuntimeError("an aside's result is asked for twice")
+            return self.function(self.held.pop(), None)
         try:
             done, value = self.receive.recv()
         except EOFError:
@@ -205,10 +212,10 @@ class Aside(Generic[S, R]):
             self.process = None
 
 
-def _aside(function: Callable[[S, None], R], state: S, send: Connection, parent: int) -> None:
+def _aside(function: Callable[[S, None], R], held: list[S], send: Connection, parent: int) -> None:
     die_with_parent(parent)
     try:
-        send.send((True, function(state, None)))
+        send.send((True, function(held.pop(), None)))
     except BaseException as e:  # noqa: BLE001 - the parent raises it
         try:
             send.send((False, e))

@@ -139,4 +139,4 @@ def test_every_line_is_accounted_for(tmp_path: Path) -> None:
     book.active.append(["岗位名称", "岗位职责", "任职资格"])
     book.active.append(["出纳", "1、办理现金收付;\n2、登记日记账。", "大专以上学历"])
     doc = positions(tmp_path, "岗位.xlsx", xlsx_bytes(book))
-    assert {use.line for use in doc.uses} == set(range(1, len(doc.source.lines) + 1))
+    assert {use.line for use in doc.uses} == set(range(1, doc.source.line_count + 1))

@@ -16,7 +16,7 @@ from pytest import MonkeyPatch
 
 from graph import emit, piece_cache, workers
 from graph.emit import Emitter, Piece, _runs
-from graph.model import Duty, Mark, OrgModel, Overlap, Post, PostField, ReportingLine
+from graph.model import Duty, OrgModel, Overlap, Post, PostField, ReportingLine
 from graph.outfolder import OUTPUT_FILES
 from graph.paths import PACKAGE_DIR
 from graph.piece_cache import PieceCache
@@ -171,8 +171,8 @@ def test_a_source_whose_locators_changed_changes_the_inputs_of_its_posts(built: 
     model = built.model
     post = model.posts[0]
     source = next(s for s in model.sources if s.slug == post.source)
-    marks = tuple(Mark(where=f"table 1, row {n}") for n in range(1, len(source.lines) + 1))
-    located = dataclasses.replace(source, marks=marks)
+    wheres = tuple(f"table 1, row {n}" for n in range(1, source.line_count + 1))
+    located = dataclasses.replace(source, wheres=wheres)
     changed = dataclasses.replace(model, sources=tuple(located if s is source else s for s in model.sources))
     assert _inputs_follow_the_triples(model, changed, Piece("posts", 0, 1))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,39 @@ def test_aside_runs_in_a_process_of_its_own_or_here() -> None:
     state, pid = Aside(_pid_and_state, "model", fork=True).result()
     assert state == "model" and pid != os.getpid()
     assert Aside(_pid_and_state, "model", fork=False).result() == ("model", os.getpid())
+
+
+class _Readings:
+    """A stand-in for a large state (the documents): a plain object, so a weak reference tells
+    when nothing holds it any more."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+
+
+def _count_texts(state: _Readings, _: None) -> int:
+    return len(state.texts)
+
+
+def test_a_forked_aside_lets_go_of_its_state_here_and_the_child_keeps_it() -> None:
+    state = _Readings(["6S", "索赔", "盘点"])
+    held = weakref.ref(state)
+    aside = Aside(_count_texts, state, fork=True)
+    del state
+    assert held() is None  # this process no longer holds it: the child's copy does
+    assert aside.result() == 3
+
+
+def test_an_aside_run_here_holds_its_state_until_its_result_and_gives_it_once() -> None:
+    state = _Readings(["6S"])
+    held = weakref.ref(state)
+    aside = Aside(_count_texts, state, fork=False)
+    del state
+    assert held() is not None
+    assert aside.result() == 1
+    assert held() is None
+    with pytest.raises(RuntimeError, match="asked for twice"):
+        aside.result()
 
 
 def _raise(message: str, _: None) -> None:

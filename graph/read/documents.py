@@ -19,7 +19,7 @@ from pathlib import Path
 
 from graph.atomic import replaced_atomically
 from graph.clean import Correction, clean_source
-from graph.model import CleanText, Document
+from graph.model import Document
 from graph.read.recognise import split_document
 from graph.read.source import read_source, slugify
 from graph.versions import code_version
@@ -41,9 +41,9 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass(frozen=True)
 class Reading:
-    """One source, read: its cleaned text and its document, and the seconds each stage took."""
+    """One source, read: its document, and the seconds each stage took. The cleaned text stays
+    in the worker: what the build needs of it, the document holds (its repairs, its glosses)."""
 
-    clean: CleanText
     document: Document
     seconds: tuple[float, float, float] = (0.0, 0.0, 0.0)
     cached: bool = False
@@ -106,7 +106,7 @@ def _read_one(item: tuple[Path, ReadOptions]) -> Reading:
     t2 = time.perf_counter()
     document = split_document(clean)
     t3 = time.perf_counter()
-    reading = Reading(clean, document, (t1 - t0, t2 - t1, t3 - t2))
+    reading = Reading(document, (t1 - t0, t2 - t1, t3 - t2))
     if options.cache is not None:
         _store(options.cache, _cache_key(source.sha256, path, options), reading)
     return reading
@@ -128,10 +128,8 @@ def _from_cache(path: Path, options: ReadOptions) -> Reading | None:
 def _moved(hit: Reading, path: Path) -> Reading:
     """A cached reading of the same bytes, now at this path: the text read from them is the
     same (a Word or PDF file is not parsed again), its path and slug are this file's."""
-    source = replace(hit.clean.source, path=path, slug=slugify(path.stem))
-    clean = replace(hit.clean, source=source)
-    document = replace(hit.document, source=source)
-    return Reading(clean, document, (0.0, 0.0, 0.0), cached=True)
+    source = replace(hit.document.source, path=path, slug=slugify(path.stem))
+    return Reading(replace(hit.document, source=source), (0.0, 0.0, 0.0), cached=True)
 
 
 def reader_version() -> str:

@@ -548,7 +548,8 @@ def _finish(state: _State, blocks: list[Block]) -> Document:
     if not organizations:
         raise SourceError(f"{clean.source.path}: no position found ({_what_was_seen(blocks)})")
     uses.sort(key=lambda use: use.line)
-    return Document(clean.source, tuple(organizations), tuple(uses), clean.repairs, tuple(warnings), tuple(dutyless))
+    source, found, without_duties = clean.source.kept(), tuple(organizations), tuple(dutyless)
+    return Document(source, found, tuple(uses), clean.repairs, tuple(warnings), without_duties, clean.glosses_removed)
 
 
 def _what_was_seen(blocks: list[Block]) -> str:
