@@ -263,7 +263,7 @@ def build(
         f"{counts['organizations']} organizations, {counts['posts']} posts, {counts['duties']} duties, "
         f"{counts['roles']} roles, {counts['overlaps']} overlaps, {counts['triples']} triples"
     )
-    unused = sum(1 for line in result.report["lines"] if line["kind"] == "unused")
+    unused = counts["lines"].get("unused", 0)
     if unused:
         lines = "1 line was" if unused == 1 else f"{unused} lines were"
         click.echo(f"note: {lines} not read as part of a position; build-report.json says why", err=True)

