@@ -70,6 +70,14 @@ def test_unnamed_positions_glued_to_their_first_duty(tmp_path: Path) -> None:
     assert doc.organizations[0].posts[1].duties[0].text == "丙"
 
 
+@pytest.mark.parametrize("heading", ["本岗位职责", "该岗位职责:", "本崗位職責", "二、本职位职责"])
+def test_a_heading_pointing_at_its_position_names_none(tmp_path: Path, heading: str) -> None:
+    """本岗位职责 is 'the duties of this post': an unnamed position (its name is inferred), not
+    a position called 本."""
+    doc = read_text(tmp_path, f"技术总监岗位职责\n1、负责维修质量。\n{heading}\n1、负责工具间的清洁。\n2、负责工具的借用登记。\n")
+    assert post_summary(doc) == [("技术总监", 1), (None, 2)]
+
+
 def test_bare_headings_summaries_and_subheadings(tmp_path: Path) -> None:
     text = (
         "岗位职责\n一、出纳岗位职责\n岗位描述:\n负责公司现金收付。\n日常工作职责:\n1、登记日记账\n2、保管印章\n"

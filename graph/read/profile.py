@@ -22,6 +22,7 @@ class Profile:
     heading_suffixes: tuple[str, ...]
     subheading_names: frozenset[str]
     collective_endings: tuple[str, ...]
+    pointing_names: frozenset[str]  # 本, 该: a heading naming no position (本岗位职责)
     labels: dict[str, str]  # folded label → meaning
     not_duties: tuple[str, ...]
     not_duty_start: re.Pattern[str]  # a heading that is, or starts with, a non-duty section name
@@ -66,6 +67,7 @@ def load_profile(language: str) -> Profile:
         heading_suffixes=tuple(sorted(data.get("heading_suffixes", []), key=len, reverse=True)),
         subheading_names=frozenset(data.get("subheading_names", [])),
         collective_endings=tuple(data.get("collective_endings", [])),
+        pointing_names=frozenset(data.get("pointing_names", [])),
         labels=labels,
         not_duties=not_duties,
         not_duty_start=re.compile("|".join(re.escape(n) + ("" if len(n) >= 2 else "$") for n in not_duties) or "(?!)"),

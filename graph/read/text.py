@@ -230,7 +230,9 @@ def position_heading(number: int, text: str, lex: Lexicon) -> list[Block] | None
         marker = leading_number(name + " ")
         if simplified in _subheadings(lex) or (name and marker and not name[marker.end() :].strip()):
             return [Block("heading", number, text, meaning="duties")]
-        unnamed = not name or any(simplified.endswith(e) for p in lex.profiles for e in p.collective_endings)
+        unnamed = not name or any(
+            simplified in p.pointing_names or any(simplified.endswith(e) for e in p.collective_endings) for p in lex.profiles
+        )
         blocks = [Block("position", number, text, label="" if unnamed else name, marker=pos)]
         if duty:
             blocks += genre_blocks(number, duty, lex)
