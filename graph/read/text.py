@@ -230,9 +230,7 @@ def position_heading(number: int, text: str, lex: Lexicon) -> list[Block] | None
         marker = leading_number(name + " ")
         if simplified in _subheadings(lex) or (name and marker and not name[marker.end() :].strip()):
             return [Block("heading", number, text, meaning="duties")]
-        unnamed = not name or any(
-            simplified in p.pointing_names or any(simplified.endswith(e) for e in p.collective_endings) for p in lex.profiles
-        )
+        unnamed = not name or simplified in _pointing_names(lex) or simplified.endswith(_collective_endings(lex))
         blocks = [Block("position", number, text, label="" if unnamed else name, marker=pos)]
         if duty:
             blocks += genre_blocks(number, duty, lex)
@@ -648,3 +646,13 @@ def _suffix_ends(lex: Lexicon) -> frozenset[str]:
 @cache
 def _subheadings(lex: Lexicon) -> frozenset[str]:
     return frozenset(n for p in lex.profiles for n in p.subheading_names)
+
+
+@cache
+def _pointing_names(lex: Lexicon) -> frozenset[str]:
+    return frozenset(n for p in lex.profiles for n in p.pointing_names)
+
+
+@cache
+def _collective_endings(lex: Lexicon) -> tuple[str, ...]:
+    return tuple(e for p in lex.profiles for e in p.collective_endings)
