@@ -114,7 +114,7 @@ def _write_entries(out: BinaryIO, accounts: Sequence[Account], *, unused: bool) 
     entries written as orjson writes them, moved two spaces in."""
     written = False
     for doc in accounts:
-        entries = [e for e in _line_entries(doc) if e["kind"] in UNUSED_KINDS] if unused else _line_entries(doc)
+        entries = _line_entries(doc, [u for u in doc.uses if u.kind in UNUSED_KINDS] if unused else doc.uses)
         if not entries:
             continue
         items = orjson.dumps(entries, option=orjson.OPT_INDENT_2)[1:-2]  # without '[' and '\n]'
@@ -123,11 +123,11 @@ def _write_entries(out: BinaryIO, accounts: Sequence[Account], *, unused: bool) 
     out.write(b"\n  ]" if written else b"[]")
 
 
-def _line_entries(doc: Account) -> list[dict[str, object]]:
-    """What each of a document's lines became, as the report lists it (the file's name once per
-    document: at a thousand stores the report lists 416,951 lines)."""
+def _line_entries(doc: Account, uses: Sequence[LineUse]) -> list[dict[str, object]]:
+    """What these of a document's lines became, as the report lists them (the file's name once
+    per document: at a thousand stores the report lists 416,951 lines)."""
     name = doc.source.path.name
-    return [{"file": name, "line": use.line, "kind": use.kind, "detail": use.detail} for use in doc.uses]
+    return [{"file": name, "line": use.line, "kind": use.kind, "detail": use.detail} for use in uses]
 
 
 OVERLAP_COLUMNS = (
