@@ -135,7 +135,6 @@ def _related(options: BuildOptions, paths: Collected, clock: _Clock, progress: P
     )
     clock.timings.update(reading.timings)
     documents = _with_distinct_slugs(reading.readings)
-    reading.readings.clear()
     # the duties' texts are compared while the posts are made: in a process of its own when the
     # corpus is large enough to pay for it
     compare_aside = _pairs_aside(options.jobs, documents)
