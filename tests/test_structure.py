@@ -78,6 +78,51 @@ def test_a_heading_pointing_at_its_position_names_none(tmp_path: Path, heading: 
     assert post_summary(doc) == [("技术总监", 1), (None, 2)]
 
 
+@pytest.mark.parametrize(
+    ("heading", "unit"),
+    [
+        ("销售部岗位职责汇编", "销售部"),
+        ("二、厨房岗位职责汇编", "厨房"),
+        ("採購部崗位職責彙編", "採購部"),
+        ("财务部岗位职责大全:", "财务部"),
+    ],
+)
+def test_a_compilation_heading_is_a_department(tmp_path: Path, heading: str, unit: str) -> None:
+    """X岗位职责汇编 gathers the positions of X: a department heading that closes the position
+    above it, not a line of that position's duties."""
+    text = f"出纳岗位职责\n1、登记现金日记账。\n{heading}\n销售顾问岗位职责\n1、接待客户。\n2、跟进订单。\n"
+    doc = read_text(tmp_path, text)
+    assert post_summary(doc) == [("出纳", 1), ("销售顾问", 2)]
+    assert [p.department for p in doc.organizations[0].posts] == [None, unit]
+    assert {u.line: (u.kind, u.detail) for u in doc.uses}[3] == ("department-heading", unit)
+
+
+def test_a_collective_compilation_heading_names_no_unit(tmp_path: Path) -> None:
+    text = "出纳岗位职责\n1、登记现金日记账。\n各部门岗位职责汇编\n1、这一行不属于出纳。\n"
+    doc = read_text(tmp_path, text)
+    assert post_summary(doc) == [("出纳", 1)]
+    assert {u.line: u.kind for u in doc.uses}[3] == "unused"
+
+
+@pytest.mark.parametrize(
+    "title", ["湖畔酒家第12店岗位职责", "城南人民医院第3分院各岗位职责", "某某物业公司岗位职责汇编", "湖畔酒家第12店崗位職責"]
+)
+def test_a_heading_naming_the_organization_is_its_title(tmp_path: Path, title: str) -> None:
+    """A position heading whose name is an organization's (a store, a branch, a company) is the
+    document's title: the unnamed position below it keeps its own duties, and no post is called
+    after the store."""
+    text = f"{title}\n本岗位职责\n1、清洗餐具。\n2、消毒后存放。\n面点师岗位职责\n1、制作面点。\n"
+    doc = read_text(tmp_path, text)
+    assert [org.heading for org in doc.organizations] == [title]
+    assert post_summary(doc) == [(None, 2), ("面点师", 1)]
+
+
+def test_a_store_in_general_is_not_an_organization(tmp_path: Path) -> None:
+    """门店 is 'a store', no store in particular: 门店各岗位职责 stays an unnamed position."""
+    doc = read_text(tmp_path, "门店各岗位职责\n1、清洗餐具。\n2、消毒后存放。\n")
+    assert post_summary(doc) == [(None, 2)]
+
+
 def test_bare_headings_summaries_and_subheadings(tmp_path: Path) -> None:
     text = (
         "岗位职责\n一、出纳岗位职责\n岗位描述:\n负责公司现金收付。\n日常工作职责:\n1、登记日记账\n2、保管印章\n"

@@ -23,6 +23,8 @@ class Profile:
     subheading_names: frozenset[str]
     collective_endings: tuple[str, ...]
     pointing_names: frozenset[str]  # 本, 该: a heading naming no position (本岗位职责)
+    compilation_endings: frozenset[str]  # 汇编: a heading gathering a unit's positions (销售部岗位职责汇编)
+    organization_endings: tuple[str, ...]  # 店, 公司: a heading's name that is the organization's
     labels: dict[str, str]  # folded label → meaning
     not_duties: tuple[str, ...]
     not_duty_start: re.Pattern[str]  # a heading that is, or starts with, a non-duty section name
@@ -68,6 +70,8 @@ def load_profile(language: str) -> Profile:
         subheading_names=frozenset(data.get("subheading_names", [])),
         collective_endings=tuple(data.get("collective_endings", [])),
         pointing_names=frozenset(data.get("pointing_names", [])),
+        compilation_endings=frozenset(data.get("compilation_endings", [])),
+        organization_endings=tuple(data.get("organization_endings", [])),
         labels=labels,
         not_duties=not_duties,
         not_duty_start=re.compile("|".join(re.escape(n) + ("" if len(n) >= 2 else "$") for n in not_duties) or "(?!)"),

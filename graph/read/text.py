@@ -224,18 +224,43 @@ def position_heading(number: int, text: str, lex: Lexicon) -> list[Block] | None
             pos, duty = pos[:-1], "1" + rest
         elif not pos and leading_number(rest):
             duty = rest
+        elif not pos and to_simplified(rest.rstrip(":：")) in _compilation_endings(lex):
+            return [_compilation(number, text, name, lex)]
         else:
             return None
         simplified = to_simplified(name)
         marker = leading_number(name + " ")
         if simplified in _subheadings(lex) or (name and marker and not name[marker.end() :].strip()):
             return [Block("heading", number, text, meaning="duties")]
+        if _names_organization(simplified, lex):
+            return [Block("organization", number, text, label=name)]
         unnamed = not name or simplified in _pointing_names(lex) or simplified.endswith(_collective_endings(lex))
         blocks = [Block("position", number, text, label="" if unnamed else name, marker=pos)]
         if duty:
             blocks += genre_blocks(number, duty, lex)
         return blocks
     return None
+
+
+def _compilation(number: int, text: str, name: str, lex: Lexicon) -> Block:
+    """``X岗位职责汇编``, the positions of X gathered: X is a department, or the organization, or
+    (各部门, 本) no unit at all, and the heading then only ends the position before it."""
+    bare = leading_number(name + " ")
+    unit = name[bare.end() :].strip() if bare else name
+    simplified = to_simplified(unit)
+    if _names_organization(simplified, lex):
+        return Block("organization", number, text, label=unit)
+    if not unit or simplified in _pointing_names(lex) or "各" in simplified or simplified.endswith(_collective_endings(lex)):
+        return Block("heading", number, text, meaning="end")
+    return Block("department", number, text, label=unit)
+
+
+def _names_organization(simplified: str, lex: Lexicon) -> bool:
+    """Whether a heading's name is an organization's (湖畔酒家第3店, 某某医院第2分院各), not a position's."""
+    for ending in _collective_endings(lex):
+        simplified = simplified.removesuffix(ending)
+    # a name at least two characters longer than its ending: 门店 (a store) names none
+    return any(simplified.endswith(e) and len(simplified) >= len(e) + 2 for e in _organization_endings(lex))
 
 
 def _trailing_position(number: int, text: str, lex: Lexicon) -> list[Block] | None:
@@ -656,3 +681,13 @@ def _pointing_names(lex: Lexicon) -> frozenset[str]:
 @cache
 def _collective_endings(lex: Lexicon) -> tuple[str, ...]:
     return tuple(e for p in lex.profiles for e in p.collective_endings)
+
+
+@cache
+def _compilation_endings(lex: Lexicon) -> frozenset[str]:
+    return frozenset(e for p in lex.profiles for e in p.compilation_endings)
+
+
+@cache
+def _organization_endings(lex: Lexicon) -> tuple[str, ...]:
+    return tuple(e for p in lex.profiles for e in (*p.organization_endings, *p.institution_endings))
