@@ -17,8 +17,11 @@ from graph.model import CleanLine, CleanText, Repair, SourceText
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 _SYLLABLE = rf"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?[aeiouv{_TONED}]{{1,3}}(?:ng|n|r)?"
-# A pinyin gloss glued after a character: 責(zé). Real parentheses such as (POCA) stay.
-GLOSS = re.compile(rf"(?<=[{CJK}])\(({_SYLLABLE})\)")
+# A syllable with a tone mark: glued to a character, never text of the document
+_TONED_SYLLABLE = rf"(?=[a-z]*[{_TONED}]){_SYLLABLE}"
+# A pinyin gloss glued after a character: 責(zé); or one that lost a parenthesis, 責(zé or
+# 職zhí)責, where its syllable has a tone mark. Real parentheses such as (POCA) stay.
+GLOSS = re.compile(rf"(?<=[{CJK}])(?:\(({_SYLLABLE})\)|\({_TONED_SYLLABLE}(?=[{CJK}]|$)|{_TONED_SYLLABLE}\))")
 # A broken gloss: '?' stands where a character and the opening parenthesis were.
 BROKEN_GLOSS = re.compile(rf"\?({_SYLLABLE})\)")
 # What may follow a broken gloss as bytes shifted by one in a GBK stream.

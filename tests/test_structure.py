@@ -160,3 +160,21 @@ def test_forum_noise_is_removed_and_counted(tmp_path: Path) -> None:
     doc = read_text(tmp_path, text)
     assert post_summary(doc) == [("出纳", 2)]
     assert [u.line for u in doc.uses if u.kind == "noise"] == [3, 4, 5, 6, 7]
+
+
+@pytest.mark.parametrize(
+    ("heading", "name"),
+    [("業務接待崗位職責(zé", "業務接待"), ("服務顧問崗位職(zhí責", "服務顧問"), ("服務顧問崗位職zhí)責", "服務顧問")],
+)
+def test_a_gloss_that_lost_a_parenthesis_is_removed(tmp_path: Path, heading: str, name: str) -> None:
+    """The scrape's glosses, 職(zhí)責, lose a parenthesis as other characters do: a syllable
+    with a tone mark glued to a character is a gloss still, and the heading is read."""
+    doc = read_text(tmp_path, f"{heading}\n1、負責接待客戶。\n2、登記維修車輛(zé)。\n")
+    assert post_summary(doc) == [(name, 2)]
+    assert doc.glosses_removed == 2
+
+
+def test_parentheses_that_are_no_gloss_stay(tmp_path: Path) -> None:
+    doc = read_text(tmp_path, "出纳岗位职责\n1、执行标准(POCA)。\n2、见附表(b)与附件(e\n")
+    assert [d.text for d in doc.organizations[0].posts[0].duties] == ["执行标准(POCA)。", "见附表(b)与附件(e"]
+    assert doc.glosses_removed == 0
