@@ -34,6 +34,7 @@ bench: $(BIN)/rolegraph
 
 accuracy: $(BIN)/rolegraph
 	$(BIN)/python bench/accuracy.py ../shared/corpus/real
+	$(BIN)/python bench/agreement.py 1000
 
 clean:
 	rm -rf out $(VENV) .pytest_cache .ruff_cache

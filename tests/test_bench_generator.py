@@ -95,3 +95,20 @@ def test_genre_layouts_read_with_duties(read_back: tuple[list[Written], dict[str
         read = sum(len(p.duties) for p in posts)
         assert 0.9 * wrote <= read <= 1.1 * wrote, (w.file, wrote, read)
         assert len(posts) >= 0.8 * len(w.posts), (w.file, len(w.posts), len(posts))
+        # the title ('湖畔酒家第3店岗位职责', '…第3分院各岗位职责') names the organization, no post
+        assert not [p.name_written for p in posts if re.search(r"第\d+(?:店|分院)", p.name_written or "")], w.file
+
+
+def test_agreement_counts_what_was_written(tmp_path: Path) -> None:
+    """bench/agreement.py: its rows add up to what the generator wrote, and a plain layout
+    (field forms: no damage) is read exactly as written."""
+    from bench.agreement import agreement, format_table
+
+    written = generate(6, tmp_path / "forms", seed=5, layouts=("form",))
+    rows = agreement(tmp_path / "forms", written)
+    assert sum(r.documents for r in rows.values()) == 6
+    assert sum(r.written for r in rows.values()) == sum(len(w.posts) for w in written)
+    assert all(r.exact == r.documents == r.same_count and r.found == r.written for r in rows.values())
+    table = format_table(rows)
+    total = sum(len(w.posts) for w in written)
+    assert f"| TOTAL |  | 6 | {total:,} | {total:,} | 6 | 6 |" in table
