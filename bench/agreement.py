@@ -5,7 +5,7 @@
 compares, document by document, the posts found with the posts the generator wrote (its
 ``Written`` records: each heading and its number of duties):
 
-- posts: how many the generator wrote, how many the reader found;
+- posts, and their duties: how many the generator wrote, how many the reader found;
 - same count: documents with as many posts as were written;
 - exact: documents whose posts have, in order, the numbers of duties written;
 - departments: posts found that carry a department.
@@ -38,13 +38,25 @@ class Agreement:
     unread: int = 0  # documents the reader refused
     written: int = 0
     found: int = 0
+    duties_written: int = 0
+    duties_found: int = 0
     same_count: int = 0
     exact: int = 0
     with_department: int = 0
     errors: list[str] = field(default_factory=list)
 
     def add(self, other: Agreement) -> None:
-        for name in ("documents", "unread", "written", "found", "same_count", "exact", "with_department"):
+        for name in (
+            "documents",
+            "unread",
+            "written",
+            "found",
+            "duties_written",
+            "duties_found",
+            "same_count",
+            "exact",
+            "with_department",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -54,13 +66,15 @@ def compare(folder: Path, written: Written) -> Agreement:
     try:
         doc = split_document(clean_source(read_source(folder / written.file)))
     except RolegraphError as e:
-        return Agreement(documents=1, unread=1, written=len(wanted), errors=[str(e)])
+        return Agreement(documents=1, unread=1, written=len(wanted), duties_written=sum(wanted), errors=[str(e)])
     posts = [post for org in doc.organizations for post in org.posts]
     found = [len(post.duties) for post in posts]
     return Agreement(
         documents=1,
         written=len(wanted),
         found=len(found),
+        duties_written=sum(wanted),
+        duties_found=sum(found),
         same_count=int(len(found) == len(wanted)),
         exact=int(found == wanted),
         with_department=sum(1 for post in posts if post.department),
@@ -78,11 +92,15 @@ def format_table(rows: dict[tuple[str, str], Agreement]) -> str:
     total = Agreement()
     for row in rows.values():
         total.add(row)
-    lines = ["| layout | industry | documents | posts written | posts found | same count | exact | with department |"]
-    lines.append("|---|---|---|---|---|---|---|---|")
+    lines = [
+        "| layout | industry | documents | posts written | posts found | duties written | duties found "
+        "| same count | exact | with department |"
+    ]
+    lines.append("|---|---|---|---|---|---|---|---|---|---|")
     for (layout, industry), row in [*rows.items(), (("TOTAL", ""), total)]:
         lines.append(
             f"| {layout} | {industry} | {row.documents} | {row.written:,} | {row.found:,} | "
+            f"{row.duties_written:,} | {row.duties_found:,} | "
             f"{row.same_count} | {row.exact} | {row.with_department:,} |"
         )
     if total.unread:

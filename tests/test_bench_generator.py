@@ -110,5 +110,5 @@ def test_agreement_counts_what_was_written(tmp_path: Path) -> None:
     assert sum(r.written for r in rows.values()) == sum(len(w.posts) for w in written)
     assert all(r.exact == r.documents == r.same_count and r.found == r.written for r in rows.values())
     table = format_table(rows)
-    total = sum(len(w.posts) for w in written)
-    assert f"| TOTAL |  | 6 | {total:,} | {total:,} | 6 | 6 |" in table
+    total, duties = sum(len(w.posts) for w in written), sum(n for w in written for _, n in w.posts)
+    assert f"| TOTAL |  | 6 | {total:,} | {total:,} | {duties:,} | {duties:,} | 6 | 6 |" in table
