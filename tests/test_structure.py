@@ -123,6 +123,32 @@ def test_a_store_in_general_is_not_an_organization(tmp_path: Path) -> None:
     assert post_summary(doc) == [(None, 2)]
 
 
+@pytest.mark.parametrize("subheading", ["其他岗位职责", "其它职责:", "主要工作职责"])
+def test_a_subheading_below_a_positions_first_duties_adds_to_them(tmp_path: Path, subheading: str) -> None:
+    """出纳岗位职责, two duties, then 其他职责 and two more: four duties. The heading said the
+    first two were duties; the subheading does not make them items outside a duty section."""
+    text = f"出纳岗位职责\n1、登记现金日记账。\n2、保管印章。\n{subheading}\n1、开具发票。\n2、完成交办的其他工作。\n"
+    doc = read_text(tmp_path, text)
+    assert post_summary(doc) == [("出纳", 4)]
+    duties = doc.organizations[0].posts[0].duties
+    assert [(d.line, d.text) for d in duties] == [
+        (2, "登记现金日记账。"),
+        (3, "保管印章。"),
+        (5, "开具发票。"),
+        (6, "完成交办的其他工作。"),
+    ]
+    assert not [u for u in doc.uses if u.kind == "unused"]
+
+
+def test_items_above_the_duties_of_a_job_description_stay_outside_them(tmp_path: Path) -> None:
+    """出纳岗位说明书 (a job description) does not say its lines are duties: the items above its
+    主要职责 are not taken, and the report says so."""
+    text = "出纳岗位说明书\n1、大专以上学历。\n主要职责\n1、登记现金日记账。\n2、保管印章。\n"
+    doc = read_text(tmp_path, text)
+    assert post_summary(doc) == [("出纳", 2)]
+    assert [(u.line, u.kind) for u in doc.uses if u.line == 2] == [(2, "unused")]
+
+
 def test_bare_headings_summaries_and_subheadings(tmp_path: Path) -> None:
     text = (
         "岗位职责\n一、出纳岗位职责\n岗位描述:\n负责公司现金收付。\n日常工作职责:\n1、登记日记账\n2、保管印章\n"

@@ -21,6 +21,7 @@ from graph.read.blocks import Block
 from graph.read.numbering import CN_NUMERALS, continues, last_number, leading_number, numbering_warnings, split_duties, tidy
 from graph.read.profile import Lexicon, fold, lexicon
 from graph.read.text import BOLD, text_blocks
+from graph.script import to_simplified
 
 GLOSS = re.compile(r"^(?P<zh>.*[\u3400-\u9fff].*?)\s*[(（](?P<en>[A-Za-z][A-Za-z .&/'-]{1,60})[)）]$")
 DETAILS = re.compile(r"\s*[(（]details:.*$|\s*`[^`]*`_*\s*$|\s*:doc:`[^`]*`\s*$")
@@ -46,6 +47,7 @@ class _Draft:
     depth: int = -1  # an item-named position: the depth of its item
     section: str = ""
     prose: bool = False  # a 'Duties of X' heading: its sentences are its duties
+    titled: bool = False  # opened by a heading that says its lines are duties (出纳岗位职责)
     entries: list[_Entry] = field(default_factory=list)
     fields: list[PostField] = field(default_factory=list)
     summary: list[tuple[str, int]] = field(default_factory=list)
@@ -132,7 +134,8 @@ def _position(state: _State, block: Block) -> None:
         post.section = "duties"
         state.use(block, "section", block.text)
         return
-    state.start(block, block.label or None, "heading")
+    started = state.start(block, block.label or None, "heading")
+    started.titled = "职责" in to_simplified(block.text)
 
 
 def _heading(state: _State, block: Block) -> None:
@@ -167,6 +170,12 @@ def _section(state: _State, block: Block, meaning: str) -> None:
     if post is None:
         state.use(block, "unused", f"section heading '{block.text}' outside a position")
         return
+    if meaning == "duties" and block.label and post.titled:
+        # '其他职责' below the items of '收银员岗位职责': more of its duties, and those above were
+        # duties already (the heading said so), not items outside a duty section
+        for entry in post.entries:
+            if entry.section == "" and entry.block.kind == "item":
+                entry.section = "duties"
     post.section = "duties" if meaning == "duties" else block.text
     state.use(block, "section" if meaning == "duties" else "not-duty-section", block.text)
 

@@ -230,7 +230,9 @@ def position_heading(number: int, text: str, lex: Lexicon) -> list[Block] | None
             return None
         simplified = to_simplified(name)
         marker = leading_number(name + " ")
-        if simplified in _subheadings(lex) or (name and marker and not name[marker.end() :].strip()):
+        if simplified in _subheadings(lex):  # 其他职责: a kind of the duties, named in its label
+            return [Block("heading", number, text, meaning="duties", label=simplified)]
+        if name and marker and not name[marker.end() :].strip():
             return [Block("heading", number, text, meaning="duties")]
         if _names_organization(simplified, lex):
             return [Block("organization", number, text, label=name)]
