@@ -22,7 +22,7 @@ import sys
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from bench.make_corpus import Written, generate
@@ -46,18 +46,11 @@ class Agreement:
     errors: list[str] = field(default_factory=list)
 
     def add(self, other: Agreement) -> None:
-        for name in (
-            "documents",
-            "unread",
-            "written",
-            "found",
-            "duties_written",
-            "duties_found",
-            "same_count",
-            "exact",
-            "with_department",
-        ):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        """Add ``other``'s counts to these (the counts are the int fields)."""
+        for f in fields(self):
+            mine = getattr(self, f.name)
+            if isinstance(mine, int):
+                setattr(self, f.name, mine + getattr(other, f.name))
 
 
 def compare(folder: Path, written: Written) -> Agreement:
