@@ -25,6 +25,7 @@ class Profile:
     pointing_names: frozenset[str]  # 本, 该: a heading naming no position (本岗位职责)
     compilation_endings: frozenset[str]  # 汇编: a heading gathering a unit's positions (销售部岗位职责汇编)
     organization_endings: tuple[str, ...]  # 店, 公司: a heading's name that is the organization's
+    description_suffixes: tuple[str, ...]  # 岗位说明书: a heading of the whole job, not of its duties alone
     labels: dict[str, str]  # folded label → meaning
     not_duties: tuple[str, ...]
     not_duty_start: re.Pattern[str]  # a heading that is, or starts with, a non-duty section name
@@ -72,6 +73,7 @@ def load_profile(language: str) -> Profile:
         pointing_names=frozenset(data.get("pointing_names", [])),
         compilation_endings=frozenset(data.get("compilation_endings", [])),
         organization_endings=tuple(data.get("organization_endings", [])),
+        description_suffixes=tuple(data.get("description_suffixes", [])),
         labels=labels,
         not_duties=not_duties,
         not_duty_start=re.compile("|".join(re.escape(n) + ("" if len(n) >= 2 else "$") for n in not_duties) or "(?!)"),
@@ -166,6 +168,12 @@ class Lexicon:
     @property
     def institution_endings(self) -> tuple[str, ...]:
         return tuple(e for profile in self.profiles for e in profile.institution_endings)
+
+    def says_duties(self, heading: str) -> bool:
+        """Whether a position's heading says the lines under it are its duties (出纳岗位职责), where
+        one of the whole job (出纳岗位说明书) may hold other lists before its duties."""
+        simplified = to_simplified(heading)
+        return not any(s in simplified for profile in self.profiles for s in profile.description_suffixes)
 
 
 @cache

@@ -21,7 +21,6 @@ from graph.read.blocks import Block
 from graph.read.numbering import CN_NUMERALS, continues, last_number, leading_number, numbering_warnings, split_duties, tidy
 from graph.read.profile import Lexicon, fold, lexicon
 from graph.read.text import BOLD, text_blocks
-from graph.script import to_simplified
 
 GLOSS = re.compile(r"^(?P<zh>.*[\u3400-\u9fff].*?)\s*[(（](?P<en>[A-Za-z][A-Za-z .&/'-]{1,60})[)）]$")
 DETAILS = re.compile(r"\s*[(（]details:.*$|\s*`[^`]*`_*\s*$|\s*:doc:`[^`]*`\s*$")
@@ -135,7 +134,7 @@ def _position(state: _State, block: Block) -> None:
         state.use(block, "section", block.text)
         return
     started = state.start(block, block.label or None, "heading")
-    started.titled = "职责" in to_simplified(block.text)
+    started.titled = state.lex.says_duties(block.text)
 
 
 def _heading(state: _State, block: Block) -> None:

@@ -246,13 +246,14 @@ def position_heading(number: int, text: str, lex: Lexicon) -> list[Block] | None
 
 def _compilation(number: int, text: str, name: str, lex: Lexicon) -> Block:
     """``X岗位职责汇编``, the positions of X gathered: X is a department, or the organization, or
-    (各部门, 本) no unit at all, and the heading then only ends the position before it."""
+    (各部门, 本: a collective or pointing word) no unit at all, and the heading then only ends
+    the position before it."""
     bare = leading_number(name + " ")
     unit = name[bare.end() :].strip() if bare else name
     simplified = to_simplified(unit)
     if _names_organization(simplified, lex):
         return Block("organization", number, text, label=unit)
-    if not unit or simplified in _pointing_names(lex) or "各" in simplified or simplified.endswith(_collective_endings(lex)):
+    if not unit or simplified in _pointing_names(lex) or any(c in simplified for c in _collective_endings(lex)):
         return Block("heading", number, text, meaning="end")
     return Block("department", number, text, label=unit)
 
