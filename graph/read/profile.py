@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from graph.errors import OntologyError
@@ -165,9 +165,31 @@ class Lexicon:
         lowered = text.lower()
         return any(re.search(rf"\b{re.escape(verb)}\b", lowered) for profile in self.profiles for verb in profile.duty_verbs)
 
-    @property
+    # the profiles' word lists, each taken across every profile once
+    @cached_property
+    def subheading_names(self) -> frozenset[str]:
+        return frozenset(n for p in self.profiles for n in p.subheading_names)
+
+    @cached_property
+    def pointing_names(self) -> frozenset[str]:
+        return frozenset(n for p in self.profiles for n in p.pointing_names)
+
+    @cached_property
+    def collective_endings(self) -> tuple[str, ...]:
+        return tuple(e for p in self.profiles for e in p.collective_endings)
+
+    @cached_property
+    def compilation_endings(self) -> frozenset[str]:
+        return frozenset(e for p in self.profiles for e in p.compilation_endings)
+
+    @cached_property
     def institution_endings(self) -> tuple[str, ...]:
-        return tuple(e for profile in self.profiles for e in profile.institution_endings)
+        return tuple(e for p in self.profiles for e in p.institution_endings)
+
+    @cached_property
+    def organization_endings(self) -> tuple[str, ...]:
+        """The endings of an organization's name: the profiles' own, and their institutions'."""
+        return (*(e for p in self.profiles for e in p.organization_endings), *self.institution_endings)
 
     def says_duties(self, heading: str) -> bool:
         """Whether a position's heading says the lines under it are its duties (出纳岗位职责), where

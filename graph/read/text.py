@@ -224,19 +224,19 @@ def position_heading(number: int, text: str, lex: Lexicon) -> list[Block] | None
             pos, duty = pos[:-1], "1" + rest
         elif not pos and leading_number(rest):
             duty = rest
-        elif not pos and to_simplified(rest.rstrip(":：")) in _compilation_endings(lex):
+        elif not pos and to_simplified(rest.rstrip(":：")) in lex.compilation_endings:
             return [_compilation(number, text, name, lex)]
         else:
             return None
         simplified = to_simplified(name)
         marker = leading_number(name + " ")
-        if simplified in _subheadings(lex):  # 其他职责: a kind of the duties, named in its label
+        if simplified in lex.subheading_names:  # 其他职责: a kind of the duties, named in its label
             return [Block("heading", number, text, meaning="duties", label=simplified)]
         if name and marker and not name[marker.end() :].strip():
             return [Block("heading", number, text, meaning="duties")]
         if _names_organization(simplified, lex):
             return [Block("organization", number, text, label=name)]
-        unnamed = not name or simplified in _pointing_names(lex) or simplified.endswith(_collective_endings(lex))
+        unnamed = not name or simplified in lex.pointing_names or simplified.endswith(lex.collective_endings)
         blocks = [Block("position", number, text, label="" if unnamed else name, marker=pos)]
         if duty:
             blocks += genre_blocks(number, duty, lex)
@@ -253,17 +253,17 @@ def _compilation(number: int, text: str, name: str, lex: Lexicon) -> Block:
     simplified = to_simplified(unit)
     if _names_organization(simplified, lex):
         return Block("organization", number, text, label=unit)
-    if not unit or simplified in _pointing_names(lex) or any(c in simplified for c in _collective_endings(lex)):
+    if not unit or simplified in lex.pointing_names or any(c in simplified for c in lex.collective_endings):
         return Block("heading", number, text, meaning="end")
     return Block("department", number, text, label=unit)
 
 
 def _names_organization(simplified: str, lex: Lexicon) -> bool:
     """Whether a heading's name is an organization's (湖畔酒家第3店, 某某医院第2分院各), not a position's."""
-    for ending in _collective_endings(lex):
+    for ending in lex.collective_endings:
         simplified = simplified.removesuffix(ending)
     # a name at least two characters longer than its ending: 门店 (a store) names none
-    return any(simplified.endswith(e) and len(simplified) >= len(e) + 2 for e in _organization_endings(lex))
+    return any(simplified.endswith(e) and len(simplified) >= len(e) + 2 for e in lex.organization_endings)
 
 
 def _trailing_position(number: int, text: str, lex: Lexicon) -> list[Block] | None:
@@ -669,28 +669,3 @@ def _suffix_ends(lex: Lexicon) -> frozenset[str]:
     """The last characters of the heading suffixes: a line whose Simplified form has none of them
     cannot be a position heading."""
     return frozenset(s[-1] for p in lex.profiles for s in p.heading_suffixes)
-
-
-@cache
-def _subheadings(lex: Lexicon) -> frozenset[str]:
-    return frozenset(n for p in lex.profiles for n in p.subheading_names)
-
-
-@cache
-def _pointing_names(lex: Lexicon) -> frozenset[str]:
-    return frozenset(n for p in lex.profiles for n in p.pointing_names)
-
-
-@cache
-def _collective_endings(lex: Lexicon) -> tuple[str, ...]:
-    return tuple(e for p in lex.profiles for e in p.collective_endings)
-
-
-@cache
-def _compilation_endings(lex: Lexicon) -> frozenset[str]:
-    return frozenset(e for p in lex.profiles for e in p.compilation_endings)
-
-
-@cache
-def _organization_endings(lex: Lexicon) -> tuple[str, ...]:
-    return tuple(e for p in lex.profiles for e in (*p.organization_endings, *p.institution_endings))
