@@ -35,7 +35,6 @@ from graph.read.source import read_source
 @dataclass
 class Agreement:
     documents: int = 0
-    unread: int = 0  # documents the reader refused
     written: int = 0
     found: int = 0
     duties_written: int = 0
@@ -43,14 +42,12 @@ class Agreement:
     same_count: int = 0
     exact: int = 0
     with_department: int = 0
-    errors: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # why the reader refused a document, each
 
     def add(self, other: Agreement) -> None:
-        """Add ``other``'s counts to these (the counts are the int fields)."""
+        """Add ``other``'s counts and reasons to these."""
         for f in fields(self):
-            mine = getattr(self, f.name)
-            if isinstance(mine, int):
-                setattr(self, f.name, mine + getattr(other, f.name))
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
 def compare(folder: Path, written: Written) -> Agreement:
@@ -59,7 +56,7 @@ def compare(folder: Path, written: Written) -> Agreement:
     try:
         doc = split_document(clean_source(read_source(folder / written.file)))
     except RolegraphError as e:
-        return Agreement(documents=1, unread=1, written=len(wanted), duties_written=sum(wanted), errors=[str(e)])
+        return Agreement(documents=1, written=len(wanted), duties_written=sum(wanted), refused=[str(e)])
     posts = [post for org in doc.organizations for post in org.posts]
     found = [len(post.duties) for post in posts]
     return Agreement(
@@ -96,8 +93,9 @@ def format_table(rows: dict[tuple[str, str], Agreement]) -> str:
             f"{row.duties_written:,} | {row.duties_found:,} | "
             f"{row.same_count} | {row.exact} | {row.with_department:,} |"
         )
-    if total.unread:
-        lines.append(f"{total.unread} documents refused by the reader")
+    if total.refused:
+        lines.append(f"{len(total.refused)} documents refused by the reader:")
+        lines += [f"- {why}" for why in total.refused]
     return "\n".join(lines)
 
 

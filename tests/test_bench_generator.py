@@ -112,3 +112,13 @@ def test_agreement_counts_what_was_written(tmp_path: Path) -> None:
     table = format_table(rows)
     total, duties = sum(len(w.posts) for w in written), sum(n for w in written for _, n in w.posts)
     assert f"| TOTAL |  | 6 | {total:,} | {total:,} | {duties:,} | {duties:,} | 6 | 6 |" in table
+
+
+def test_agreement_lists_a_refused_document_with_its_reason(tmp_path: Path) -> None:
+    from bench.agreement import compare, format_table
+
+    (tmp_path / "empty.txt").write_text("这里没有岗位。\n", encoding="utf-8")
+    row = compare(tmp_path, Written("empty.txt", "genre", "dealership", [("出纳岗位职责", 2)]))
+    assert (row.documents, row.written, row.found, row.duties_written, row.duties_found) == (1, 1, 0, 2, 0)
+    assert len(row.refused) == 1 and "no position found" in row.refused[0]
+    assert "1 documents refused by the reader:" in format_table({("genre", "dealership"): row})
