@@ -97,6 +97,48 @@ def test_a_compilation_heading_is_a_department(tmp_path: Path, heading: str, uni
     assert {u.line: (u.kind, u.detail) for u in doc.uses}[3] == ("department-heading", unit)
 
 
+@pytest.mark.parametrize(
+    ("heading", "unit"),
+    [
+        ("二、内科", "内科"),
+        ("三、前厅:", "前厅"),
+        ("【厨房】", "厨房"),
+        ("【 檢驗科 】", "檢驗科"),
+        ("【销售部】", "销售部"),
+        ("【客服中心】", "客服中心"),
+        ("二、办公室", "办公室"),
+    ],
+)
+def test_a_units_name_above_a_position_is_its_department(tmp_path: Path, heading: str, unit: str) -> None:
+    """A numbered or bracketed unit's name right above a position's heading is the department of
+    the positions below. Before, 二、内科 ended the nurse's duties as a third one, and the
+    resident was filed under the nursing department."""
+    text = f"一、护理部\n护士长岗位职责\n1、负责病区护理管理。\n2、检查护理质量。\n{heading}\n住院医师岗位职责\n1、书写病历。\n"
+    doc = read_text(tmp_path, text)
+    assert post_summary(doc) == [("护士长", 2), ("住院医师", 1)]
+    assert [p.department for p in doc.organizations[0].posts] == ["护理部", unit]
+    assert {u.line: (u.kind, u.detail) for u in doc.uses}[5] == ("department-heading", unit)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a unit's word in a list that goes on: not above a position
+        "住院医师岗位职责\n1、书写病历。\n任职资格\n一、本科\n二、执业医师资格\n",
+        # numbered in Arabic, as duties are: a duty, whatever follows
+        "住院医师岗位职责\n1、书写病历。\n2、整理科室\n护士长岗位职责\n1、检查护理质量。\n",
+        # a unit's word ending a longer line
+        "住院医师岗位职责\n1、书写病历。\n二、每周一次清点药房\n护士长岗位职责\n1、检查护理质量。\n",
+        # numbered next after the duties above it: their last one
+        "住院医师岗位职责\n一、书写病历。\n二、清点药房\n护士长岗位职责\n一、检查护理质量。\n",
+    ],
+)
+def test_a_units_word_elsewhere_is_not_a_department(tmp_path: Path, text: str) -> None:
+    doc = read_text(tmp_path, text)
+    assert not [u for u in doc.uses if u.kind == "department-heading"]
+    assert all(p.department is None for org in doc.organizations for p in org.posts)
+
+
 def test_a_collective_compilation_heading_names_no_unit(tmp_path: Path) -> None:
     text = "出纳岗位职责\n1、登记现金日记账。\n各部门岗位职责汇编\n1、这一行不属于出纳。\n"
     doc = read_text(tmp_path, text)
@@ -204,3 +246,12 @@ def test_parentheses_that_are_no_gloss_stay(tmp_path: Path) -> None:
     doc = read_text(tmp_path, "出纳岗位职责\n1、执行标准(POCA)。\n2、见附表(b)与附件(e\n")
     assert [d.text for d in doc.organizations[0].posts[0].duties] == ["执行标准(POCA)。", "见附表(b)与附件(e"]
     assert doc.glosses_removed == 0
+
+
+def test_a_department_numbered_next_after_the_last_one_is_not_a_duty(tmp_path: Path) -> None:
+    """Duties numbered in Chinese as the departments are: 二、内科 after the nurse's only duty 一、
+    comes next in both lists, and next after 一、护理部 it is the second department."""
+    text = "一、护理部\n护士长岗位职责\n一、负责病区护理管理。\n二、内科\n住院医师岗位职责\n一、书写病历。\n"
+    doc = read_text(tmp_path, text)
+    assert post_summary(doc) == [("护士长", 1), ("住院医师", 1)]
+    assert [p.department for p in doc.organizations[0].posts] == ["护理部", "内科"]

@@ -26,6 +26,8 @@ class Profile:
     compilation_endings: frozenset[str]  # 汇编: a heading gathering a unit's positions (销售部岗位职责汇编)
     organization_endings: tuple[str, ...]  # 店, 公司: a heading's name that is the organization's
     description_suffixes: tuple[str, ...]  # 岗位说明书: a heading of the whole job, not of its duties alone
+    department_endings: tuple[str, ...]  # 部, 中心: a short line alone ending in one heads a department
+    unit_endings: tuple[str, ...]  # 科, 室: a numbered short line ending in one, above a position, too
     labels: dict[str, str]  # folded label → meaning
     not_duties: tuple[str, ...]
     not_duty_start: re.Pattern[str]  # a heading that is, or starts with, a non-duty section name
@@ -74,6 +76,8 @@ def load_profile(language: str) -> Profile:
         compilation_endings=frozenset(data.get("compilation_endings", [])),
         organization_endings=tuple(data.get("organization_endings", [])),
         description_suffixes=tuple(data.get("description_suffixes", [])),
+        department_endings=tuple(data.get("department_endings", [])),
+        unit_endings=tuple(data.get("unit_endings", [])),
         labels=labels,
         not_duties=not_duties,
         not_duty_start=re.compile("|".join(re.escape(n) + ("" if len(n) >= 2 else "$") for n in not_duties) or "(?!)"),
@@ -181,6 +185,14 @@ class Lexicon:
     @cached_property
     def compilation_endings(self) -> frozenset[str]:
         return frozenset(e for p in self.profiles for e in p.compilation_endings)
+
+    @cached_property
+    def department_endings(self) -> tuple[str, ...]:
+        return tuple(e for p in self.profiles for e in p.department_endings)
+
+    @cached_property
+    def unit_endings(self) -> tuple[str, ...]:
+        return tuple(e for p in self.profiles for e in p.unit_endings)
 
     @cached_property
     def institution_endings(self) -> tuple[str, ...]:

@@ -14,15 +14,12 @@ from functools import cache, lru_cache
 
 from graph.model import CleanLine, CleanText, Mark
 from graph.read.blocks import Block
-from graph.read.numbering import CJK, CN_NUMERALS, leading_number, number_of
+from graph.read.numbering import CJK, CN_NUMERALS, leading_number, number_of, number_value
 from graph.read.profile import Lexicon, fold, lexicon
 from graph.script import to_simplified
 
 PUNCT = ",，。;；:：!！?？"
 ORG_HEADING = re.compile(rf"^第([{CN_NUMERALS}\d]+)[篇章部分]+\s*[:：、.]?\s*(?P<title>.*)$")
-DEPARTMENT_HEADING = re.compile(
-    rf"^(?:[{CN_NUMERALS}]+[、.．]|\d{{1,2}}[、.．])?\s*(?P<name>[{CJK}]{{1,10}}(?:部|部門|部门|中心))[:：]?$"
-)
 REGULATION_HEADING = re.compile(
     rf"^(?:[{CN_NUMERALS}]+[、.．])?[^{PUNCT}\s]{{0,10}}"
     r"(?:制度|規定|规定|辦法|办法|規範|规范|標準|标准|守則|守则|細則|细则|附則|附则|附件|目錄|目录)[:：]?$"
@@ -85,7 +82,8 @@ def text_blocks(clean: CleanText, *, lex: Lexicon | None = None) -> list[Block]:
         else:
             blocks.extend(line_blocks(line, lex))
         i += 1
-    return _with_values(_mark_list_heads(_names_before_lists(_contents_lists(blocks), lex)), lex)
+    blocks = _units_above_positions(_contents_lists(blocks), lex)
+    return _with_values(_mark_list_heads(_names_before_lists(blocks, lex)), lex)
 
 
 def line_blocks(line: CleanLine, lex: Lexicon) -> list[Block]:
@@ -143,7 +141,7 @@ def genre_blocks(number: int, text: str, lex: Lexicon) -> list[Block]:
     org = ORG_HEADING.match(text) if text.startswith("第") else None
     if org:
         title = org.group("title").strip()
-        unit = DEPARTMENT_HEADING.match(title)
+        unit = _match(_department_pattern(lex), title)
         if unit or ("部分" in text[: org.start("title")] and 0 < len(title) <= 12):
             # '第一部分 销售部', '第一部分 管理层': a part of the organization, not another one
             return [Block("department", number, text, label=unit.group("name") if unit else title)]
@@ -165,7 +163,7 @@ def genre_blocks(number: int, text: str, lex: Lexicon) -> list[Block]:
     if section:
         return [Block("heading", number, bare, meaning=section, marker=lead.group(0).strip() if lead else "")]
     short = len(text) <= 24
-    department = DEPARTMENT_HEADING.match(text) if short else None
+    department = _match(_department_pattern(lex), text) if short else None
     if department and not leading_number(text[-1:] or " "):
         return [Block("department", number, text, label=department.group("name"))]
     if short and REGULATION_HEADING.match(text):
@@ -479,6 +477,44 @@ def _next_content(blocks: list[Block], i: int) -> Block | None:
     return None
 
 
+def _units_above_positions(blocks: list[Block], lex: Lexicon) -> list[Block]:
+    """A numbered or bracketed short name ending in a unit's word (二、内科, 【前厅】) right above
+    a position's heading: the department of the positions below, not a last duty of the one above.
+    An item numbered next after the item before it (四、 after 三、) goes on that list, unless
+    it is also numbered next after the department heading before it."""
+    out = list(blocks)
+    before: Block | None = None
+    unit_number = ""  # the number of the last department heading
+    for i, block in enumerate(blocks):
+        previous, before = before, block if block.kind not in {"blank", "noise"} else before
+        if block.kind == "department":
+            unit_number = _number_of_heading(block.text)
+        if block.kind not in {"item", "paragraph"} or block.depth:
+            continue
+        if _continues(block.number, previous.number if previous and previous.kind == "item" else ""):
+            if not _continues(block.number, unit_number):
+                continue
+        unit = _match(_unit_pattern(lex), block.written or block.text)
+        after = _next_content(blocks, i) if unit else None
+        if unit and after is not None and after.kind == "position":
+            out[i] = Block("department", block.line, block.written or block.text, label=unit.group("name"), where=block.where)
+            unit_number = block.number
+    return out
+
+
+def _continues(number: str, last: str) -> bool:
+    """Whether ``number`` comes next after ``last``, in the same numerals."""
+    if not number or not last or number.isdigit() != last.isdigit():
+        return False
+    value, before = number_value(number), number_value(last)
+    return value is not None and before is not None and value == before + 1
+
+
+def _number_of_heading(text: str) -> str:
+    lead = leading_number(text)
+    return number_of(lead) if lead else ""
+
+
 def _names_before_lists(blocks: list[Block], lex: Lexicon) -> list[Block]:
     """A short name and a colon ('园长:', 'Front Desk Assistant:') or 'Duties of the Cashier' on a
     line of its own, followed by a list: the list's position."""
@@ -651,6 +687,27 @@ def _inline_section_pattern(lex: Lexicon) -> re.Pattern[str]:
     alternation = "|".join(re.escape(n) for n in names)
     numeral = rf"(?:[{CN_NUMERALS}]{{1,3}}、|[(（][{CN_NUMERALS}]{{1,3}}[)）])"
     return re.compile(rf"{numeral}(?P<name>{alternation})(?=\d|[{CN_NUMERALS}]{{1,3}}、|[(（]|$)")
+
+
+def _endings(endings: Sequence[str]) -> str:
+    """An alternation of endings, the longest first (部门 before 部)."""
+    return "|".join(re.escape(e) for e in sorted(set(endings), key=len, reverse=True)) or "(?!)"
+
+
+@cache
+def _department_pattern(lex: Lexicon) -> re.Pattern[str]:
+    """A department's heading on a line of its own: 一、销售部, 【客服中心】, 财务部:."""
+    return re.compile(
+        rf"^(?:[{CN_NUMERALS}]+[、.．]|\d{{1,2}}[、.．])?\s*【?\s*"
+        rf"(?P<name>[{CJK}]{{1,10}}(?:{_endings(lex.department_endings)}))\s*】?[:：]?$"
+    )
+
+
+@cache
+def _unit_pattern(lex: Lexicon) -> re.Pattern[str]:
+    """A unit's name numbered in Chinese (二、内科) or in brackets (【前厅】): a department's
+    heading when a position's heading comes right after it (``_units_above_positions``)."""
+    return re.compile(rf"^(?:[{CN_NUMERALS}]+[、.．]|【)\s*(?P<name>[{CJK}]{{1,6}}(?:{_endings(lex.unit_endings)}))\s*】?[:：]?$")
 
 
 @cache
