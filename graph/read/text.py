@@ -491,9 +491,9 @@ def _units_above_positions(blocks: list[Block], lex: Lexicon) -> list[Block]:
             unit_number = _number_of_heading(block.text)
         if block.kind not in {"item", "paragraph"} or block.depth:
             continue
-        if _continues(block.number, previous.number if previous and previous.kind == "item" else ""):
-            if not _continues(block.number, unit_number):
-                continue
+        last_item = previous.number if previous is not None and previous.kind == "item" else ""
+        if _continues(block.number, last_item) and not _continues(block.number, unit_number):
+            continue
         unit = _match(_unit_pattern(lex), block.written or block.text)
         after = _next_content(blocks, i) if unit else None
         if unit and after is not None and after.kind == "position":
