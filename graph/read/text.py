@@ -8,7 +8,7 @@ marked; an unmarked line says what it is by its own text.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import cache, lru_cache
 
@@ -469,6 +469,14 @@ def _contents_lists(blocks: list[Block]) -> list[Block]:
 NAME_COLON = re.compile(rf"^(?P<name>[{CJK}]{{2,10}}|[A-Z][\w&/'-]*(?: [A-Za-z][\w&/'-]*){{0,5}})\s*[:：]$")
 
 
+def _previous_content(blocks: list[Block], i: int) -> Block | None:
+    """The last block before ``i`` that is not blank or noise."""
+    for j in range(i - 1, -1, -1):
+        if blocks[j].kind not in {"blank", "noise"}:
+            return blocks[j]
+    return None
+
+
 def _next_content(blocks: list[Block], i: int) -> Block | None:
     """The first block after ``i`` that is not blank or noise."""
     for j in range(i + 1, len(blocks)):
@@ -483,22 +491,23 @@ def _units_above_positions(blocks: list[Block], lex: Lexicon) -> list[Block]:
     An item numbered next after the item before it (四、 after 三、) goes on that list, unless
     it is also numbered next after the department heading before it."""
     out = list(blocks)
-    before: Block | None = None
     unit_number = ""  # the number of the last department heading
     for i, block in enumerate(blocks):
-        previous, before = before, block if block.kind not in {"blank", "noise"} else before
         if block.kind == "department":
-            unit_number = _number_of_heading(block.text)
+            lead = leading_number(block.text)
+            unit_number = number_of(lead) if lead else ""
         if block.kind not in {"item", "paragraph"} or block.depth:
-            continue
-        last_item = previous.number if previous is not None and previous.kind == "item" else ""
-        if _continues(block.number, last_item) and not _continues(block.number, unit_number):
             continue
         unit = _match(_unit_pattern(lex), block.written or block.text)
         after = _next_content(blocks, i) if unit else None
-        if unit and after is not None and after.kind == "position":
-            out[i] = Block("department", block.line, block.written or block.text, label=unit.group("name"), where=block.where)
-            unit_number = block.number
+        if unit is None or after is None or after.kind != "position":
+            continue
+        above = _previous_content(blocks, i)
+        last_item = above.number if above is not None and above.kind == "item" else ""
+        if _continues(block.number, last_item) and not _continues(block.number, unit_number):
+            continue
+        out[i] = Block("department", block.line, block.written or block.text, label=unit.group("name"), where=block.where)
+        unit_number = block.number
     return out
 
 
@@ -508,11 +517,6 @@ def _continues(number: str, last: str) -> bool:
         return False
     value, before = number_value(number), number_value(last)
     return value is not None and before is not None and value == before + 1
-
-
-def _number_of_heading(text: str) -> str:
-    lead = leading_number(text)
-    return number_of(lead) if lead else ""
 
 
 def _names_before_lists(blocks: list[Block], lex: Lexicon) -> list[Block]:
@@ -651,9 +655,15 @@ def _finditer(pattern: re.Pattern[str], text: str) -> list[_Read]:
     return [_Read(found, text) for found in pattern.finditer(simplified(text))]
 
 
+def _alternation(words: Iterable[str]) -> str:
+    """The words as a regex alternation, the longest first (部门 before 部), then in code-point
+    order, so the pattern is the same in every process; one that matches nothing when there are
+    none."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))) or "(?!)"
+
+
 def _suffix_pattern(lex: Lexicon) -> str:
-    suffixes = sorted({s for p in lex.profiles for s in p.heading_suffixes}, key=len, reverse=True)
-    return "(?:" + "|".join(re.escape(s) for s in suffixes) + ")" if suffixes else "(?!)"
+    return f"(?:{_alternation(s for p in lex.profiles for s in p.heading_suffixes)})"
 
 
 @cache
@@ -683,15 +693,9 @@ def _chinese(words: object) -> list[str]:
 def _inline_section_pattern(lex: Lexicon) -> re.Pattern[str]:
     duties = [label for p in lex.profiles for label, meaning in p.labels.items() if meaning == "duties"]
     others = [name for p in lex.profiles for name in p.not_duties]
-    names = sorted(set(_chinese(duties)) | set(_chinese(others)), key=len, reverse=True)
-    alternation = "|".join(re.escape(n) for n in names)
+    alternation = _alternation([*_chinese(duties), *_chinese(others)])
     numeral = rf"(?:[{CN_NUMERALS}]{{1,3}}、|[(（][{CN_NUMERALS}]{{1,3}}[)）])"
     return re.compile(rf"{numeral}(?P<name>{alternation})(?=\d|[{CN_NUMERALS}]{{1,3}}、|[(（]|$)")
-
-
-def _endings(endings: Sequence[str]) -> str:
-    """An alternation of endings, the longest first (部门 before 部)."""
-    return "|".join(re.escape(e) for e in sorted(set(endings), key=len, reverse=True)) or "(?!)"
 
 
 @cache
@@ -699,7 +703,7 @@ def _department_pattern(lex: Lexicon) -> re.Pattern[str]:
     """A department's heading on a line of its own: 一、销售部, 【客服中心】, 财务部:."""
     return re.compile(
         rf"^(?:[{CN_NUMERALS}]+[、.．]|\d{{1,2}}[、.．])?\s*【?\s*"
-        rf"(?P<name>[{CJK}]{{1,10}}(?:{_endings(lex.department_endings)}))\s*】?[:：]?$"
+        rf"(?P<name>[{CJK}]{{1,10}}(?:{_alternation(lex.department_endings)}))\s*】?[:：]?$"
     )
 
 
@@ -707,18 +711,15 @@ def _department_pattern(lex: Lexicon) -> re.Pattern[str]:
 def _unit_pattern(lex: Lexicon) -> re.Pattern[str]:
     """A unit's name numbered in Chinese (二、内科) or in brackets (【前厅】): a department's
     heading when a position's heading comes right after it (``_units_above_positions``)."""
-    return re.compile(rf"^(?:[{CN_NUMERALS}]+[、.．]|【)\s*(?P<name>[{CJK}]{{1,6}}(?:{_endings(lex.unit_endings)}))\s*】?[:：]?$")
+    return re.compile(
+        rf"^(?:[{CN_NUMERALS}]+[、.．]|【)\s*(?P<name>[{CJK}]{{1,6}}(?:{_alternation(lex.unit_endings)}))\s*】?[:：]?$"
+    )
 
 
 @cache
 def _embedded_pattern(lex: Lexicon) -> re.Pattern[str]:
-    labels = sorted(
-        set(_chinese(label for p in lex.profiles for label, meaning in p.labels.items() if meaning == "other")),
-        key=len,
-        reverse=True,
-    )
-    alternation = "|".join(re.escape(label) for label in labels) or "(?!)"
-    return re.compile(rf"\s(?:{alternation})\s*[:：]")
+    labels = _chinese(label for p in lex.profiles for label, meaning in p.labels.items() if meaning == "other")
+    return re.compile(rf"\s(?:{_alternation(labels)})\s*[:：]")
 
 
 @cache
