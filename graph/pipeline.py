@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from graph.clean import load_corrections
-from graph.early_pieces import EarlyWork, Stop, keep_early
-from graph.emit import Kept, graph_pieces, load_ontology, serialized_pieces, worth_spreading
+from graph.early_pieces import Early, EarlyWork, Stop, keep_early
+from graph.emit import Piece, graph_pieces, load_ontology, serialized_pieces, worth_spreading
 from graph.errors import RolegraphError
 from graph.model import Document, OrgModel, Source
 from graph.outfolder import OUTPUT_FILES, check_out_folder, staging_folder
@@ -162,9 +162,11 @@ def _build(
     with staging_folder(options.out) as staging:
         # the graph's pieces of an earlier build, kept beside its readings
         kept = PieceCache(options.cache / "pieces") if options.cache is not None else None
-        # the pieces that need no overlap are made while the overlaps are found
+        # the start of the graph's files, and the pieces that need no overlap, are made while
+        # the overlaps are found
         stop = _stop_signal()  # tells the early process the overlaps are found
-        early = _early_pieces(options.jobs, model, options.cache, stop)
+        turtle, jsonld = staging / "org.ttl", staging / "org.jsonld"
+        early = _early_pieces(options.jobs, model, (turtle, jsonld), options.cache, stop)
         try:
             with clock("overlaps"):
                 model = add_overlaps(model, threshold=options.threshold, compared=pairs.result() if pairs else None)
@@ -180,17 +182,23 @@ def _build(
         jobs, aside = _spread(options.jobs, model)
         views = Aside(_write_views, _Views(model, staging, options.page_stores, options.cache), fork=aside)
         try:
-            turtle = staging / "org.ttl"
             with clock("emit"):  # pieces of Turtle and JSON-LD from the workers, written in their order
                 parts = graph_pieces(model)
-                # the early process's keys: its pieces are in the cache when it ends
+                # the start of the files, and the early process's keys: its pieces are in the
+                # cache when it ends
                 if early is not None:
                     stop.set()  # the pieces it has not made yet are the workers'
-                known = early.result() if early is not None else None
-                pieces = serialized_pieces(model, parts, ontology=load_ontology(), jobs=jobs, cache=kept, kept=known)
+                done = _went_on(early.result(), parts) if early is not None else None
+                rest = parts[len(done.written) :] if done is not None else parts
+                known = done.kept if done is not None else None
+                pieces = serialized_pieces(model, rest, ontology=load_ontology(), jobs=jobs, cache=kept, kept=known)
                 with closing(pieces):  # a failed write stops the workers at once
                     count = write_graph_files(
-                        pieces, turtle, staging / "org.jsonld", written=lambda done: progress("emit", done, len(parts))
+                        pieces,
+                        turtle,
+                        jsonld,
+                        written=lambda done: progress("emit", done, len(parts)),
+                        begun=done.begun if done is not None else None,
                     )
             if options.store:
                 # oxigraph's bulk loader, in a process of its own while the page and report are made
@@ -206,7 +214,8 @@ def _build(
                 report = {**report, "skipped_files": [{"file": str(p), "reason": why} for p, why in paths.skipped]}
                 # the entries that differ between a clean build and one from the cache
                 report = {**report, "reading_cache": {"documents": len(related.accounts), "from_cache": related.cached}}
-                report = {**report, "piece_cache": {"pieces": len(parts), "from_cache": kept.hits if kept else 0}}
+                hits = (kept.hits if kept else 0) + (done.hits if done is not None else 0)
+                report = {**report, "piece_cache": {"pieces": len(parts), "from_cache": hits}}
                 # the rows of unnamed posts' scores against roles the cache was asked for, and held
                 asked = (len(scores.used), len(scores.found)) if scores is not None else (0, 0)
                 report = {**report, "score_cache": {"used": asked[0], "from_cache": asked[1]}}
@@ -272,15 +281,26 @@ def _text_pairs(state: tuple[Sequence[Document], float], _: None) -> TextPairs:
     return text_pairs(duty_labels(documents), threshold=threshold)
 
 
-def _early_pieces(jobs: int, model: OrgModel, cache: Path | None, stop: Stop) -> Aside[EarlyWork, Kept] | None:
-    """The process that keeps the pieces needing no overlap in the cache (``graph.early_pieces``)
-    until the overlaps are found, started now: with a cache (without one, what it made would be
-    copied once more), several jobs, a graph of more than one piece of posts (``model`` has no
-    overlaps yet), and memory for it beside the workers and the process of the page; None
-    otherwise."""
-    if cache is None or jobs <= 1 or not worth_spreading(model) or forks_that_fit(jobs + 2) < jobs + 2:
+def _early_pieces(
+    jobs: int, model: OrgModel, files: tuple[Path, Path], cache: Path | None, stop: Stop
+) -> Aside[EarlyWork, Early] | None:
+    """The process that begins the graph's files and keeps the pieces needing no overlap in
+    the cache (``graph.early_pieces``) until the overlaps are found, started now: with several
+    jobs, a graph of more than one piece of posts (``model`` has no overlaps yet), and memory for
+    it beside the workers and the process of the page; None otherwise."""
+    if jobs <= 1 or not worth_spreading(model) or forks_that_fit(jobs + 2) < jobs + 2:
         return None
-    return Aside(keep_early, EarlyWork(model, cache / "pieces", stop), fork=True)
+    pieces = cache / "pieces" if cache is not None else None
+    return Aside(keep_early, EarlyWork(model, load_ontology(), files, pieces, stop), fork=True)
+
+
+def _went_on(early: Early, parts: Sequence[Piece]) -> Early:
+    """What the early process did, once its pieces are known to be the start of ``parts``, the
+    pieces of the model with its overlaps (the same by construction: checked, since the files
+    would be wrong otherwise)."""
+    if tuple(parts[: len(early.written)]) != early.written:
+        raise RolegraphError("the start of the graph's files was cut otherwise than the graph; build with --jobs 1")
+    return early
 
 
 def _stop_signal() -> Stop:

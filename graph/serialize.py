@@ -170,36 +170,81 @@ def _serialized(triples: list[ox.Triple], fmt: ox.RdfFormat, prefixes: dict[str,
     return buffer.getvalue()
 
 
+@dataclass(frozen=True)
+class Begun:
+    """How far one process wrote the graph files, for another to go on from (``GraphFiles``):
+    the pieces written, in their order, their triples, and whether a piece's JSON-LD is in the
+    array yet (the next one follows a comma)."""
+
+    pieces: int = 0
+    triples: int = 0
+    jsonld: bool = False
+
+
+class GraphFiles:
+    """The Turtle and JSON-LD files of the graph, written piece after piece; begun here, or
+    gone on with where another process stopped (``begun``, with the files as it left them)."""
+
+    def __init__(self, turtle: Path, jsonld: Path, begun: Begun | None = None) -> None:
+        mode = "ab" if begun is not None else "wb"
+        self.ttl, self.js = cast(BinaryIO, turtle.open(mode)), cast(BinaryIO, jsonld.open(mode))
+        self.state = begun or Begun()
+        if begun is None:
+            self.js.write(b"[")
+
+    def write(self, piece: Serialized | Stored) -> None:
+        jsonld = self.state.jsonld
+        if isinstance(piece, Stored):
+            with piece.file as source:
+                _copy(source, piece.turtle, self.ttl)
+                if piece.jsonld[1]:
+                    if jsonld:
+                        self.js.write(b",")
+                    _copy(source, piece.jsonld, self.js)
+                    jsonld = True
+        else:
+            self.ttl.write(piece.turtle)
+            if piece.jsonld:
+                self.js.write(b"," + piece.jsonld if jsonld else piece.jsonld)
+                jsonld = True
+        self.state = Begun(self.state.pieces + 1, self.state.triples + piece.triples, jsonld)
+
+    def leave(self) -> Begun:
+        """Close the files as they are, for another process to go on with; how far they are."""
+        self.close()
+        return self.state
+
+    def finish(self) -> int:
+        """End both files and close them; how many triples they hold."""
+        self.ttl.write(b"\n")
+        self.js.write(b"]\n")
+        self.close()
+        return self.state.triples
+
+    def close(self) -> None:
+        self.ttl.close()
+        self.js.close()
+
+
 def write_graph_files(
     pieces: Iterable[Serialized | Stored],
     turtle: Path,
     jsonld: Path,
     *,
     written: Callable[[int], None] = lambda _: None,
+    begun: Begun | None = None,
 ) -> int:
     """The pieces, in their order, as one Turtle file and one JSON-LD file; how many triples.
-    ``written`` is told how many pieces are written after each."""
-    count, separator = 0, b""
-    with turtle.open("wb") as ttl, jsonld.open("wb") as js:
-        js.write(b"[")
-        for done, piece in enumerate(pieces, 1):
-            if isinstance(piece, Stored):
-                with piece.file as source:
-                    _copy(source, piece.turtle, ttl)
-                    if piece.jsonld[1]:
-                        js.write(separator)
-                        _copy(source, piece.jsonld, js)
-                        separator = b","
-            else:
-                ttl.write(piece.turtle)
-                if piece.jsonld:
-                    js.write(separator + piece.jsonld)
-                    separator = b","
-            count += piece.triples
-            written(done)
-        ttl.write(b"\n")
-        js.write(b"]\n")
-    return count
+    ``begun``: the files hold that many pieces already, written by another process.
+    ``written`` is told how many pieces are written, those before included, after each."""
+    files = GraphFiles(turtle, jsonld, begun)
+    try:
+        for piece in pieces:
+            files.write(piece)
+            written(files.state.pieces)
+        return files.finish()
+    finally:
+        files.close()
 
 
 def _copy(source: BinaryIO, span: tuple[int, int], target: BinaryIO) -> None:

@@ -1,6 +1,7 @@
-"""The pieces that need no overlap are kept in the cache while the overlaps are found (issue 16:
-every core used), by a process of their own, and the graph's files are the bytes of a build that
-made every piece in its order: with one job, with two, and from the cache."""
+"""The start of the graph's files is written, and the later pieces that need no overlap are kept
+in the cache, while the overlaps are found (issue 16: every core used), by a process of their
+own; the graph's files are the bytes of a build that made every piece in its order: with one
+job, with two, with a cache and without."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pytest import MonkeyPatch
 
 from graph import early_pieces as early_pieces_module
 from graph import emit, pipeline, workers
-from graph.early_pieces import early_pieces
+from graph.early_pieces import early_pieces, leading_pieces
 from graph.emit import Piece
 from graph.outfolder import OUTPUT_FILES
 from graph.pipeline import BuildOptions, BuildResult, build
@@ -67,13 +68,30 @@ def _mark_made(folder: Path, monkeypatch: MonkeyPatch, *modules: ModuleType) -> 
     return folder
 
 
-def test_the_early_pieces_are_those_that_read_no_overlap_and_have_a_key() -> None:
+def _mark_triples(folder: Path, monkeypatch: MonkeyPatch) -> Path:
+    """As ``_mark_made``, for each piece whose triples an emitter makes: without a cache the
+    workers are handed ``made_piece`` itself (pickled by name, so it cannot be replaced)."""
+    folder.mkdir()
+    real = emit.Emitter.triples
+
+    def tell(emitter: emit.Emitter, piece: Piece) -> object:
+        (folder / f"{os.getpid()}-{piece.part}-{piece.start}").touch()
+        return real(emitter, piece)
+
+    monkeypatch.setattr(emit.Emitter, "triples", tell)
+    return folder
+
+
+def test_the_files_start_with_the_pieces_before_the_first_overlap_and_the_later_early_pieces_have_a_key() -> None:
     head, reporting = Piece("head"), Piece("reporting")
     posts = [Piece("posts", 0, 2), Piece("posts", 2, 4)]
     shares, counts = Piece("shares", 0, 3), Piece("counts", 0, 5)
     overlaps, clusters = [Piece("overlaps", 0, 1), Piece("overlaps", 1, 3)], [Piece("clusters", 0, 2)]
     whole = [head, *posts, reporting, *overlaps, shares, counts, *clusters]
-    assert early_pieces(whole) == [*posts, reporting, shares, counts]
+    assert leading_pieces(whole) == [head, *posts, reporting]
+    assert early_pieces(whole) == [shares, counts]
+    no_overlaps = [head, *posts, reporting, shares, counts]  # relate's model: no overlap yet, no cluster
+    assert leading_pieces(no_overlaps) == [head, *posts, reporting] and early_pieces(no_overlaps) == [shares, counts]
 
 
 def test_an_early_piece_has_the_key_of_the_same_piece_once_the_overlaps_are_found(
@@ -84,8 +102,10 @@ def test_an_early_piece_has_the_key_of_the_same_piece_once_the_overlaps_are_foun
     whole = _build(corpus, tmp_path / "out", jobs=1).model
     relates = replace(whole, overlaps=(), clusters=())
     assert len(whole.overlaps) > 1 and len(whole.clusters) > 1
-    found = early_pieces(emit.graph_pieces(whole))
-    assert found == early_pieces(emit.graph_pieces(relates)) and len(found) > 6
+    pieces, relates_pieces = emit.graph_pieces(whole), emit.graph_pieces(relates)
+    found = [p for p in leading_pieces(pieces) if p.part != "head"] + early_pieces(pieces)
+    assert leading_pieces(pieces) == leading_pieces(relates_pieces) and early_pieces(pieces) == early_pieces(relates_pieces)
+    assert len(found) > 6 and {p.part for p in found} == {"posts", "reporting", "counts"}
     early, late = emit.Emitter(relates), emit.Emitter(whole)
     assert all(early.inputs(piece) == late.inputs(piece) is not None for piece in found)
 
@@ -104,13 +124,33 @@ def test_two_jobs_keep_the_early_pieces_in_a_process_of_their_own_and_make_the_s
         pid, part, _ = mark.name.split("-")
         by_part.setdefault(part, set()).add(int(pid))
     assert set(by_part) == {"head", "posts", "reporting", "overlaps", "counts", "clusters"}  # no theme two roles share
-    early = by_part["posts"] | by_part["reporting"] | by_part["counts"]
-    late = by_part["head"] | by_part["overlaps"] | by_part["clusters"]
+    early = by_part["head"] | by_part["posts"] | by_part["reporting"] | by_part["counts"]
+    late = by_part["overlaps"] | by_part["clusters"]
     assert len(early) == 1 and len(late) == 2  # one early process; the two workers
     assert not early & late and os.getpid() not in early | late
     assert one.report["counts"]["posts"] == 12 and len(one.model.overlaps) > 1
     assert _files(one.out) == _files(two.out)
     assert two.report["piece_cache"]["from_cache"] == 0  # made by this build, early or late
+
+
+@pytest.mark.usefixtures("early_makes_all")
+def test_without_a_cache_two_jobs_write_the_start_of_the_files_in_a_process_of_their_own(
+    tmp_path: Path, monkeypatch: MonkeyPatch
+) -> None:
+    corpus = _corpus(tmp_path / "docs")
+    _small_pieces(monkeypatch)
+    one = _build(corpus, tmp_path / "one", jobs=1)
+    made_by = _mark_triples(tmp_path / "made-by", monkeypatch)
+    two = _build(corpus, tmp_path / "two", jobs=2)
+    by_part: dict[str, set[int]] = {}
+    for mark in made_by.iterdir():
+        pid, part, _ = mark.name.split("-")
+        by_part.setdefault(part, set()).add(int(pid))
+    early = by_part["head"] | by_part["posts"] | by_part["reporting"]
+    late = by_part["overlaps"] | by_part["clusters"] | by_part["counts"]  # no cache: the counts are the workers'
+    assert len(early) == 1 and len(late) == 2 and not early & late and os.getpid() not in early | late
+    assert _files(one.out) == _files(two.out)
+    assert two.report["piece_cache"] == {"pieces": one.report["piece_cache"]["pieces"], "from_cache": 0}
 
 
 class _Already(NeverStop):

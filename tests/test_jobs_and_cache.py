@@ -94,6 +94,7 @@ def _pids(folder: Path) -> set[int]:
     return {int(p.name) for p in folder.iterdir()}
 
 
+@pytest.mark.usefixtures("early_makes_all")
 def test_the_graph_made_in_pieces_by_two_workers_is_the_graph_made_here(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
     corpus = _corpus(tmp_path / "docs")
     _small_pieces(monkeypatch)
@@ -102,7 +103,7 @@ def test_the_graph_made_in_pieces_by_two_workers_is_the_graph_made_here(tmp_path
     monkeypatch.setattr(workers, "available_bytes", lambda: None)  # whatever this machine has free
     two = _build(corpus, tmp_path / "two", jobs=2)
     pieces, views = _pids(pieces_by), _pids(views_by)
-    assert len(pieces) == 2 and os.getpid() not in pieces
+    assert len(pieces) == 3 and os.getpid() not in pieces  # the two workers, and the process of the files' start
     assert len(views) == 1 and not views & ({os.getpid()} | pieces)
     assert one.report["counts"]["posts"] == 9
     assert _files(one.out) == _files(two.out)

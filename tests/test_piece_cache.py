@@ -21,7 +21,7 @@ from graph.outfolder import OUTPUT_FILES
 from graph.paths import PACKAGE_DIR
 from graph.piece_cache import PieceCache
 from graph.pipeline import BuildOptions, BuildResult, build
-from graph.serialize import Serialized, Stored, write_graph_files
+from graph.serialize import Begun, GraphFiles, Serialized, Stored, write_graph_files
 
 STORE = (
     "第一篇:{name}门店岗位职责\n出纳岗位职责\n1、登记现金日记账。\n2、保管门店的印章。\n"
@@ -348,6 +348,26 @@ def test_pieces_from_the_cache_are_written_as_the_same_bytes_whether_the_kernel_
         stored = [cache.load(f"ee{i}") for i in range(3)]
         assert write_graph_files(stored, tmp_path / f"{name}.ttl", tmp_path / f"{name}.jsonld") == 2  # type: ignore[arg-type]
         assert ((tmp_path / f"{name}.ttl").read_bytes(), (tmp_path / f"{name}.jsonld").read_bytes()) == expected, name
+
+
+def test_files_begun_by_one_writer_and_gone_on_with_by_another_are_the_bytes_of_one(tmp_path: Path) -> None:
+    made = [
+        Serialized(b"<a> <b> <c> .\n", b'{"@id":"a"}', 1),
+        Serialized(b"", b"", 0),
+        Serialized(b"<d> <e> <f> .\n", b'{"@id":"d"}', 2),
+    ]
+    expected = (b"<a> <b> <c> .\n<d> <e> <f> .\n\n", b'[{"@id":"a"},{"@id":"d"}]\n')
+    for cut in range(len(made) + 1):  # none, then one, two or all three pieces written first
+        ttl, js = tmp_path / f"{cut}.ttl", tmp_path / f"{cut}.jsonld"
+        first = GraphFiles(ttl, js)
+        for piece in made[:cut]:
+            first.write(piece)
+        begun = first.leave()
+        assert begun == Begun(cut, sum(p.triples for p in made[:cut]), cut > 0)
+        told: list[int] = []
+        assert write_graph_files(made[cut:], ttl, js, written=told.append, begun=begun) == 3
+        assert told == list(range(cut + 1, len(made) + 1))  # counted from the pieces written first
+        assert (ttl.read_bytes(), js.read_bytes()) == expected, cut
 
 
 @pytest.mark.usefixtures("small_pieces", "early_makes_all")
