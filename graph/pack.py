@@ -123,7 +123,8 @@ class RoleBook:
                 self._by_folded.setdefault(_fold(name), role.key)
         self._departments = {d.key: d for d in pack.departments}
         self.stated: dict[str, Department] = {}  # departments the documents state and the pack lacks
-        self.memo: dict[str, tuple[str, ...]] = {}
+        # a duty's text as written: its label, its themes, whether it is boilerplate (relate._duty)
+        self.memo: dict[str, tuple[str, tuple[str, ...], bool]] = {}
 
     @cached_property
     def pack_names(self) -> frozenset[str]:

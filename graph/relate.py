@@ -189,11 +189,12 @@ def read_post(text: PostText, org_id: str, slug: str, org_index: int, pack: Pack
 
 
 def _duty(duty_id: str, post_id: str, ordinal: int, number: str, text: str, line: int, pack: Pack, book: RoleBook) -> Duty:
-    label = normalize(text)
-    themes = book.memo.get(label)
-    if themes is None:  # stores copy templates: tag each distinct text once
-        themes = book.memo[label] = tag_themes(label, pack.themes, book)
-    return Duty(duty_id, post_id, ordinal, number, text, label, line, themes=themes, boilerplate=is_boilerplate(label))
+    known = book.memo.get(text)
+    if known is None:  # stores copy templates: each distinct text is read once (about 17,000 of 309,000 at 1,000 stores)
+        label = normalize(text)
+        known = book.memo[text] = (label, tag_themes(label, pack.themes, book), is_boilerplate(label))
+    label, themes, boilerplate = known
+    return Duty(duty_id, post_id, ordinal, number, text, label, line, themes=themes, boilerplate=boilerplate)
 
 
 def infer_unnamed(posts: list[Post], book: RoleBook, scores: ScoreCache | None = None) -> list[Post]:
