@@ -188,9 +188,9 @@ def _build(
                 # cache when it ends
                 if early is not None:
                     stop.set()  # the pieces it has not made yet are the workers'
-                done = _went_on(early.result(), parts) if early is not None else None
-                rest = parts[len(done.written) :] if done is not None else parts
-                known = done.kept if done is not None else None
+                began = _went_on(early.result(), parts) if early is not None else None
+                rest = parts[len(began.written) :] if began is not None else parts
+                known = began.kept if began is not None else None
                 pieces = serialized_pieces(model, rest, ontology=load_ontology(), jobs=jobs, cache=kept, kept=known)
                 with closing(pieces):  # a failed write stops the workers at once
                     count = write_graph_files(
@@ -198,7 +198,7 @@ def _build(
                         turtle,
                         jsonld,
                         written=lambda done: progress("emit", done, len(parts)),
-                        begun=done.begun if done is not None else None,
+                        begun=began.begun if began is not None else None,
                     )
             if options.store:
                 # oxigraph's bulk loader, in a process of its own while the page and report are made
@@ -214,7 +214,7 @@ def _build(
                 report = {**report, "skipped_files": [{"file": str(p), "reason": why} for p, why in paths.skipped]}
                 # the entries that differ between a clean build and one from the cache
                 report = {**report, "reading_cache": {"documents": len(related.accounts), "from_cache": related.cached}}
-                hits = (kept.hits if kept else 0) + (done.hits if done is not None else 0)
+                hits = (kept.hits if kept else 0) + (began.hits if began is not None else 0)
                 report = {**report, "piece_cache": {"pieces": len(parts), "from_cache": hits}}
                 # the rows of unnamed posts' scores against roles the cache was asked for, and held
                 asked = (len(scores.used), len(scores.found)) if scores is not None else (0, 0)
